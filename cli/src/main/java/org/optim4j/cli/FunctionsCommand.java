@@ -1,0 +1,93 @@
+package org.optim4j.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.optim4j.Optimizer;
+import org.optim4j.backend.Backends;
+import org.optim4j.problems.TestProblem;
+import org.optim4j.rule.AdaGrad;
+import org.optim4j.rule.Adam;
+import org.optim4j.rule.Momentum;
+import org.optim4j.rule.Nesterov;
+import org.optim4j.rule.RmsProp;
+import org.optim4j.rule.Sgd;
+import org.optim4j.rule.UpdateRule;
+import org.optim4j.spi.Backend;
+import org.optim4j.spi.Buffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Runs every rule on the classic test functions and prints the loss per step. */
+@Command(name = "functions", mixinStandardHelpOptions = true,
+        description = "Run every rule on the quadratic and Rosenbrock test functions; print the loss per step.")
+final class FunctionsCommand implements Callable<Integer> {
+
+    @Option(names = "--steps", defaultValue = "10000", description = "Steps per run (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--backend", defaultValue = "scalar",
+            description = "Backend name, or 'auto' (default ${DEFAULT-VALUE}).")
+    String backendName;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Per problem, a learning rate that suits each rule (Rosenbrock's curvature needs smaller steps for the first-order rules). */
+    static List<UpdateRule> rulesFor(TestProblem problem) {
+        boolean banana = problem.name().equals("rosenbrock");
+        double sgd = banana ? 1e-3 : 0.05;
+        return List.of(Sgd.of(sgd), Momentum.of(sgd / 10, 0.9), Nesterov.of(sgd / 10, 0.9),
+                AdaGrad.of(banana ? 0.5 : 0.5), RmsProp.of(banana ? 1e-3 : 0.01), Adam.of(banana ? 0.01 : 0.05));
+    }
+
+    @Override
+    public Integer call() {
+        if (steps < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps must be >= 1, got " + steps);
+        }
+        Backend backend = backendName.equalsIgnoreCase("auto") ? Backends.select() : Backends.byName(backendName);
+        PrintWriter out = spec.commandLine().getOut();
+        List<Long> checkpoints = new ArrayList<>();
+        for (long c = 1; c <= steps; c *= 10) {
+            checkpoints.add(c);
+        }
+        if (checkpoints.get(checkpoints.size() - 1) != steps) {
+            checkpoints.add((long) steps);
+        }
+        out.printf("Loss R(θ) after k steps, backend %s (minimum 0).%n", backend.name());
+        for (TestProblem problem : TestProblem.all()) {
+            out.printf("%n%s (dimension %d)%n", problem.name(), problem.dimension());
+            StringBuilder header = new StringBuilder(String.format("%-22s %10s", "rule", "k=0"));
+            for (long c : checkpoints) {
+                header.append(String.format(" %10s", "k=" + c));
+            }
+            out.println(header);
+            for (UpdateRule rule : rulesFor(problem)) {
+                Optimizer opt = Optimizer.create(rule, backend, problem.dimension());
+                Buffer theta = opt.newBuffer();
+                theta.copyFrom(problem.start());
+                StringBuilder row = new StringBuilder(String.format("%-22s %10.3e", describe(rule),
+                        problem.value(theta)));
+                int next = 0;
+                for (long k = 1; k <= steps; k++) {
+                    opt.step(theta, problem);
+                    if (k == checkpoints.get(next)) {
+                        row.append(String.format(" %10.3e", problem.value(theta)));
+                        next++;
+                    }
+                }
+                out.println(row);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String describe(UpdateRule rule) {
+        return rule.id() + " α=" + rule.learningRate();
+    }
+}

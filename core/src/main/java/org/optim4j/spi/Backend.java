@@ -1,0 +1,36 @@
+package org.optim4j.spi;
+
+import java.util.Optional;
+
+/**
+ * What a backend implements: storage for buffers and one element-wise {@link Kernel} per rule.
+ *
+ * <p>Backends are discovered with {@link java.util.ServiceLoader}: a backend jar lists its class in
+ * {@code META-INF/services/org.optim4j.spi.Backend}. Implementations need a public no-argument
+ * constructor that does no heavy work and never fails: an unusable backend reports that through
+ * {@link #availability()} instead of throwing (for example when native libraries are missing).
+ *
+ * <p>A backend may hold resources (threads, native memory); {@link #close()} releases them.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The short name by which users select this backend ({@code scalar}, {@code simd}, {@code nd4j}, …). */
+    String name();
+
+    /** Whether this backend can run here, with the reason when it cannot. */
+    Availability availability();
+
+    /** A new zero-filled buffer of this backend's storage. */
+    Buffer allocate(int length);
+
+    /** True when {@code buffer} is storage this backend's kernels can read and write. */
+    boolean owns(Buffer buffer);
+
+    /** The kernel for {@code id}, or empty when this backend lacks it. */
+    Optional<Kernel> kernel(KernelId id);
+
+    /** Releases threads or native memory; the default holds none. */
+    @Override
+    default void close() {
+    }
+}
