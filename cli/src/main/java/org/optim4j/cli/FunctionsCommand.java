@@ -6,13 +6,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.optim4j.Optimizer;
 import org.optim4j.backend.Backends;
+import org.optim4j.problems.DemoRules;
 import org.optim4j.problems.TestProblem;
-import org.optim4j.rule.AdaGrad;
-import org.optim4j.rule.Adam;
-import org.optim4j.rule.Momentum;
-import org.optim4j.rule.Nesterov;
-import org.optim4j.rule.RmsProp;
-import org.optim4j.rule.Sgd;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
@@ -36,14 +31,6 @@ final class FunctionsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Per problem, a learning rate that suits each rule (Rosenbrock's curvature needs smaller steps for the first-order rules). */
-    static List<UpdateRule> rulesFor(TestProblem problem) {
-        boolean banana = problem.name().equals("rosenbrock");
-        double sgd = banana ? 1e-3 : 0.05;
-        return List.of(Sgd.of(sgd), Momentum.of(sgd / 10, 0.9), Nesterov.of(sgd / 10, 0.9),
-                AdaGrad.of(banana ? 0.5 : 0.5), RmsProp.of(banana ? 1e-3 : 0.01), Adam.of(banana ? 0.01 : 0.05));
-    }
-
     @Override
     public Integer call() {
         if (steps < 1) {
@@ -66,7 +53,7 @@ final class FunctionsCommand implements Callable<Integer> {
                 header.append(String.format(" %10s", "k=" + c));
             }
             out.println(header);
-            for (UpdateRule rule : rulesFor(problem)) {
+            for (UpdateRule rule : DemoRules.forProblem(problem)) {
                 Optimizer opt = Optimizer.create(rule, backend, problem.dimension());
                 Buffer theta = opt.newBuffer();
                 theta.copyFrom(problem.start());

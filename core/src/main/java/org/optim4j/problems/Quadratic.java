@@ -67,4 +67,9 @@ public final class Quadratic implements TestProblem {
     public double minimum() {
         return 0;
     }
+
+    @Override
+    public String toString() {
+        return name();
+    }
 }

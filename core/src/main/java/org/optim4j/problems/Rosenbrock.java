@@ -39,4 +39,9 @@ public final class Rosenbrock implements TestProblem {
     public double minimum() {
         return 0;
     }
+
+    @Override
+    public String toString() {
+        return name();
+    }
 }
