@@ -13,8 +13,13 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code (for tests). */
+    /** Runs the command line and returns the exit code. */
     public static int run(String... args) {
         return new CommandLine(new Main()).execute(args);
+    }
+
+    /** Runs the command line with its output and errors sent to the given writers (for tests). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
     }
 }

@@ -1,0 +1,44 @@
+package org.optim4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class FunctionsCommandTest {
+
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void printsALossTableForEveryRuleOnBothProblems() {
+        String[] r = run("functions", "--steps", "100");
+        assertEquals("0", r[0], r[2]);
+        String out = r[1];
+        for (String name : new String[] {"quadratic", "rosenbrock", "sgd", "momentum", "nesterov", "adagrad",
+                "rmsprop", "adam", "k=100"}) {
+            assertTrue(out.contains(name), "output mentions " + name + ":\n" + out);
+        }
+        // Losses fall: the quadratic's SGD row ends far below where it starts.
+        String sgdRow = out.lines().filter(l -> l.startsWith("sgd")).findFirst().orElseThrow();
+        String[] cells = sgdRow.trim().split("\\s+");
+        assertTrue(Double.parseDouble(cells[cells.length - 1]) < 1e-3 * Double.parseDouble(cells[2]), sgdRow);
+    }
+
+    @Test
+    void helpListsTheCommandsAndBadInputIsRefused() {
+        String[] help = run("--help");
+        assertEquals("0", help[0]);
+        assertTrue(help[1].contains("functions"), help[1]);
+        String[] bad = run("functions", "--steps", "0");
+        assertNotEquals("0", bad[0]);
+        assertTrue(bad[2].contains("--steps must be >= 1, got 0"), bad[2]);
+    }
+}
