@@ -165,6 +165,11 @@ public final class Trainer {
         return data.rows() == 0 ? Double.NaN : (double) correct / data.rows();
     }
 
+    /** Rows of the training set (one epoch visits each once). */
+    public int trainingRows() {
+        return train.rows();
+    }
+
     public Buffer parameters() {
         return theta;
     }
