@@ -1,5 +1,6 @@
 package org.optim4j.cli;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -72,6 +73,10 @@ final class TrainCommand implements Callable<Integer> {
     static final double LR_RMSPROP = 1e-3;
     static final double LR_ADAM = 1e-3;
     static final List<String> RULES = List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam");
+
+    /** Six distinguishable colours (Tableau 10), one per rule. */
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b)};
 
     @Option(names = "--rule", defaultValue = "adam", paramLabel = "RULE",
             description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default ${DEFAULT-VALUE}).")
@@ -396,6 +401,7 @@ final class TrainCommand implements Callable<Integer> {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title + " — " + runs.get(0).mlp()
                 .architecture() + ", batch " + batchSize).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         chart.getStyler().setYAxisLogarithmic(logarithmic);
+        chart.getStyler().setSeriesColors(PALETTE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         if (!logarithmic) {
             double min = runs.stream().flatMap(r -> r.results().stream()).skip(0).mapToDouble(value).min().orElse(0);
