@@ -128,7 +128,8 @@ final class TrainCommand implements Callable<Integer> {
     String activation;
 
     @Option(names = "--backend", defaultValue = "auto",
-            description = "Optimizer backend by name, or auto: the one Backends.select() picks (default ${DEFAULT-VALUE}).")
+            description = "Optimizer backend by name (scalar, simd, nd4j), or auto: the one Backends.select(rule, size) "
+                    + "picks (default ${DEFAULT-VALUE}).")
     String backendName;
 
     @Option(names = "--engine", defaultValue = "java",
@@ -188,13 +189,16 @@ final class TrainCommand implements Callable<Integer> {
             console.flush();
             for (int e = 0; e < epochs; e++) {
                 EpochResult result = train(run, e);
-                console.printf(Locale.ROOT, "epoch %3d/%d  train loss %.4f  test accuracy %.4f  %,9.0f samples/s%n",
-                        e + 1, epochs, result.trainLoss(), result.testAccuracy(), result.samplesPerSecond());
+                console.printf(Locale.ROOT, "epoch %3d/%d  train loss %.4f  test accuracy %.4f  %,9.0f samples/s"
+                        + "  (%,9.0f per CPU-second)%n", e + 1, epochs, result.trainLoss(), result.testAccuracy(),
+                        result.samplesPerSecond(), result.samplesPerCpuSecond());
                 console.flush();
             }
             runs.add(run);
         }
         summarise(runs, console);
+        console.println("(speeds: median over epochs of the training steps; wall clock, and per second of "
+                + "process CPU time, which a busy machine disturbs less)");
         if (compare || out != null) {
             writeOutputs(runs, out == null ? Path.of("optim4j-out") : out, console);
         }
@@ -313,7 +317,8 @@ final class TrainCommand implements Callable<Integer> {
     Run newRun(UpdateRule r, Split split) {
         Backend backend;
         try {
-            backend = backendName.equalsIgnoreCase("auto") ? Backends.select() : Backends.byName(backendName);
+            backend = backendName.equalsIgnoreCase("auto")
+                    ? Backends.select(r, architecture(split).parameterCount()) : Backends.byName(backendName);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--backend: " + e.getMessage());
         }
@@ -351,21 +356,22 @@ final class TrainCommand implements Callable<Integer> {
         return result;
     }
 
-    /** The median of the per-epoch speeds: robust to JIT warm-up in the first epoch and to a busy machine. */
-    static double medianSamplesPerSecond(List<EpochResult> results) {
-        double[] s = results.stream().mapToDouble(EpochResult::samplesPerSecond).sorted().toArray();
+    /** The median over epochs: robust to JIT warm-up in the first epoch and to bursts of other load. */
+    static double median(List<EpochResult> results, java.util.function.ToDoubleFunction<EpochResult> speed) {
+        double[] s = results.stream().mapToDouble(speed).sorted().toArray();
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private void summarise(List<Run> runs, PrintWriter console) {
-        console.printf("%n%-32s %10s %10s %10s %14s%n", "rule", "final loss", "final acc", "best acc",
-                "samples/s (median epoch)");
+        console.printf("%n%-32s %10s %10s %10s %12s %14s%n", "rule", "final loss", "final acc", "best acc",
+                "samples/s", "per CPU-second");
         for (Run run : runs) {
             List<EpochResult> r = run.results();
             EpochResult last = r.get(r.size() - 1);
             double best = r.stream().mapToDouble(EpochResult::testAccuracy).max().orElse(Double.NaN);
-            console.printf(Locale.ROOT, "%-32s %10.4f %10.4f %10.4f %,14.0f%n", run.label(), last.trainLoss(),
-                    last.testAccuracy(), best, medianSamplesPerSecond(r));
+            console.printf(Locale.ROOT, "%-32s %10.4f %10.4f %10.4f %,12.0f %,14.0f%n", run.label(), last.trainLoss(),
+                    last.testAccuracy(), best, median(r, EpochResult::samplesPerSecond),
+                    median(r, EpochResult::samplesPerCpuSecond));
         }
     }
 
@@ -375,12 +381,12 @@ final class TrainCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             Path csv = dir.resolve(compare ? "compare.csv" : "train-" + runs.get(0).rule().id() + ".csv");
             List<String> lines = new ArrayList<>();
-            lines.add("rule,learning_rate,epoch,train_loss,test_accuracy,samples_per_second");
+            lines.add("rule,learning_rate,epoch,train_loss,test_accuracy,samples_per_second,samples_per_cpu_second");
             for (Run run : runs) {
                 for (EpochResult e : run.results()) {
-                    lines.add(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.0f", run.rule().id(),
+                    lines.add(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.0f,%.0f", run.rule().id(),
                             run.rule().learningRate(), e.epoch() + 1, e.trainLoss(), e.testAccuracy(),
-                            e.samplesPerSecond()));
+                            e.samplesPerSecond(), e.samplesPerCpuSecond()));
                 }
             }
             Files.write(csv, lines);

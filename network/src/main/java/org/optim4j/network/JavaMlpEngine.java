@@ -28,6 +28,7 @@ final class JavaMlpEngine implements MlpEngine {
     private final float[][][] weights;
     /** weightGradients[l][i]: row i of ∂W⁽ˡ⁾. */
     private final float[][][] weightGradients;
+    private final HeapBridge bridge = new HeapBridge();
     private final float[] thetaScratch;
     private final float[] gradientScratch;
 
@@ -55,19 +56,19 @@ final class JavaMlpEngine implements MlpEngine {
 
     @Override
     public double lossAndGradient(Buffer thetaBuffer, Batch batch, Buffer gradientBuffer) {
-        float[] theta = HeapBridge.read(thetaBuffer, thetaScratch);
+        float[] theta = bridge.read(thetaBuffer, thetaScratch);
         int rows = batch.rows();
         forward(theta, batch);
         double loss = softmaxCrossEntropy(batch.labels(), rows);
-        float[] gradient = HeapBridge.target(gradientBuffer, gradientScratch);
+        float[] gradient = bridge.target(gradientBuffer, gradientScratch);
         backward(theta, rows, gradient);
-        HeapBridge.commit(gradient, gradientBuffer);
+        bridge.commit(gradient, gradientBuffer);
         return loss;
     }
 
     @Override
     public void logits(Buffer thetaBuffer, Batch batch, float[] logits) {
-        float[] theta = HeapBridge.read(thetaBuffer, thetaScratch);
+        float[] theta = bridge.read(thetaBuffer, thetaScratch);
         forward(theta, batch);
         int classes = arch.classCount();
         for (int b = 0; b < batch.rows(); b++) {

@@ -29,6 +29,7 @@ final class Nd4jMlpEngine implements MlpEngine {
     /** weights[l], weightGradients[l]: n_l × n_{l−1} views of the flat vectors. */
     private final INDArray[] weights;
     private final INDArray[] weightGradients;
+    private final HeapBridge bridge = new HeapBridge();
     private final float[] thetaScratch;
     private final float[] gradientScratch;
     private final float[] biasGradient;
@@ -103,21 +104,21 @@ final class Nd4jMlpEngine implements MlpEngine {
 
     @Override
     public double lossAndGradient(Buffer thetaBuffer, Batch batch, Buffer gradientBuffer) {
-        float[] theta = HeapBridge.read(thetaBuffer, thetaScratch);
+        float[] theta = bridge.read(thetaBuffer, thetaScratch);
         thetaNio.put(0, theta, 0, parameterCount);
         Workspace ws = workspace(batch.rows());
         forward(ws, theta, batch);
         double loss = softmaxCrossEntropy(ws, batch.labels());
         backward(ws);
-        float[] gradient = HeapBridge.target(gradientBuffer, gradientScratch);
+        float[] gradient = bridge.target(gradientBuffer, gradientScratch);
         gradientNio.get(0, gradient, 0, parameterCount);
-        HeapBridge.commit(gradient, gradientBuffer);
+        bridge.commit(gradient, gradientBuffer);
         return loss;
     }
 
     @Override
     public void logits(Buffer thetaBuffer, Batch batch, float[] logits) {
-        float[] theta = HeapBridge.read(thetaBuffer, thetaScratch);
+        float[] theta = bridge.read(thetaBuffer, thetaScratch);
         thetaNio.put(0, theta, 0, parameterCount);
         Workspace ws = workspace(batch.rows());
         forward(ws, theta, batch);

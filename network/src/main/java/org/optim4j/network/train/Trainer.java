@@ -1,5 +1,7 @@
 package org.optim4j.network.train;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import org.optim4j.Optimizer;
@@ -30,11 +32,32 @@ public final class Trainer {
         REPARAMETRISED
     }
 
-    /** One epoch's numbers. {@code seconds} times the training steps only, not the evaluation. */
-    public record EpochResult(int epoch, double trainLoss, double testAccuracy, int samples, double seconds) {
+    /**
+     * One epoch's numbers. {@code seconds} (wall clock) and {@code cpuSeconds} (CPU time of the whole
+     * process, every thread) time the training steps only, not the evaluation. On a shared machine the
+     * wall-clock speed falls with the other load; the CPU-time speed much less.
+     */
+    public record EpochResult(int epoch, double trainLoss, double testAccuracy, int samples, double seconds,
+                              double cpuSeconds) {
         public double samplesPerSecond() {
             return samples / seconds;
         }
+
+        /** Samples per second of process CPU time (NaN if the JVM does not report CPU time). */
+        public double samplesPerCpuSecond() {
+            return samples / cpuSeconds;
+        }
+    }
+
+    private static final OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
+
+    /** Process CPU time in seconds, or NaN where the JVM cannot tell. */
+    private static double processCpuSeconds() {
+        if (OS instanceof com.sun.management.OperatingSystemMXBean sun) {
+            long ns = sun.getProcessCpuTime();
+            return ns < 0 ? Double.NaN : ns * 1e-9;
+        }
+        return Double.NaN;
     }
 
     /** Called as training advances (the CLI draws its progress bar from it). */
@@ -114,6 +137,7 @@ public final class Trainer {
         int batches = (train.rows() + batchSize - 1) / batchSize;
         boolean specNesterov = optimizer.rule() instanceof Nesterov && nesterovForm == NesterovForm.SPEC;
         double lossSum = 0;
+        double cpuStart = processCpuSeconds();
         long start = System.nanoTime();
         for (int i = 0; i < batches; i++) {
             int from = i * batchSize;
@@ -131,7 +155,9 @@ public final class Trainer {
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        EpochResult result = new EpochResult(epoch, lossSum / train.rows(), accuracy(test), train.rows(), seconds);
+        double cpuSeconds = processCpuSeconds() - cpuStart;
+        EpochResult result = new EpochResult(epoch, lossSum / train.rows(), accuracy(test), train.rows(), seconds,
+                cpuSeconds);
         if (listener != null) {
             listener.epochDone(result);
         }
