@@ -42,7 +42,7 @@ class TrainCommandTest {
         List<String> csv = Files.readAllLines(dir.resolve("compare.csv"));
         assertEquals(1 + 6 * 2, csv.size());
         assertTrue(csv.get(0).startsWith("rule,learning_rate,epoch,train_loss,test_accuracy"));
-        assertTrue(csv.get(1).startsWith("sgd,0.1,1,"), csv.get(1));
+        assertTrue(csv.get(1).startsWith("sgd,0.2,1,"), csv.get(1));
     }
 
     @Test
