@@ -159,6 +159,11 @@ final class TrainCommand implements Callable<Integer> {
             + "write plots of loss and test accuracy and a CSV.")
     boolean compare;
 
+    @Option(names = "--warmup-epochs", defaultValue = "3", paramLabel = "N",
+            description = "Untimed epochs on a throw-away network before the first run, so that the JIT has compiled "
+                    + "the hot loops before any speed is measured (default ${DEFAULT-VALUE}).")
+    int warmupEpochs;
+
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
 
@@ -189,6 +194,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         console.printf("%s; network %s; batch %d; %d epochs; engine %s; seed %d%n", split.description(),
                 architecture(split), batchSize, epochs, engineName, seed);
+        if (warmupEpochs > 0) {
+            Run warmup = newRun(rules.get(0), split);
+            for (int e = 0; e < warmupEpochs; e++) {
+                warmup.trainer().epoch(e, null);
+            }
+            console.printf("(warm-up: %d untimed epoch(s) of %s on a throw-away network)%n", warmupEpochs,
+                    rules.get(0).id());
+        }
         List<Run> runs = new ArrayList<>();
         for (UpdateRule r : rules) {
             Run run = newRun(r, split);
@@ -196,16 +209,16 @@ final class TrainCommand implements Callable<Integer> {
             console.flush();
             for (int e = 0; e < epochs; e++) {
                 EpochResult result = train(run, e);
-                console.printf(Locale.ROOT, "epoch %3d/%d  train loss %.4f  test accuracy %.4f  %,9.0f samples/s"
-                        + "  (%,9.0f per CPU-second)%n", e + 1, epochs, result.trainLoss(), result.testAccuracy(),
-                        result.samplesPerSecond(), result.samplesPerCpuSecond());
+                console.printf(Locale.ROOT, "epoch %3d/%d  train loss %.4f  test accuracy %.4f  %,9.0f samples/s%n",
+                        e + 1, epochs, result.trainLoss(), result.testAccuracy(), result.samplesPerSecond());
                 console.flush();
             }
             runs.add(run);
         }
         summarise(runs, console);
-        console.println("(speeds: median over epochs of the training steps; wall clock, and per second of "
-                + "process CPU time, which a busy machine disturbs less)");
+        console.println("(speed of the training steps: samples/s = median over epochs, wall clock; per CPU-second = "
+                + "all epochs' samples over the process CPU time they took, JIT included, which a busy machine "
+                + "disturbs less)");
         if (compare || out != null) {
             writeOutputs(runs, out == null ? Path.of("optim4j-out") : out, console);
         }
@@ -216,6 +229,9 @@ final class TrainCommand implements Callable<Integer> {
     private void validate() {
         if (epochs < 1) {
             throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
+        }
+        if (warmupEpochs < 0) {
+            throw new ParameterException(spec.commandLine(), "--warmup-epochs must be >= 0, got " + warmupEpochs);
         }
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
@@ -378,7 +394,8 @@ final class TrainCommand implements Callable<Integer> {
             double best = r.stream().mapToDouble(EpochResult::testAccuracy).max().orElse(Double.NaN);
             console.printf(Locale.ROOT, "%-32s %10.4f %10.4f %10.4f %,12.0f %,14.0f%n", run.label(), last.trainLoss(),
                     last.testAccuracy(), best, median(r, EpochResult::samplesPerSecond),
-                    median(r, EpochResult::samplesPerCpuSecond));
+                    r.stream().mapToDouble(EpochResult::samples).sum()
+                            / r.stream().mapToDouble(EpochResult::cpuSeconds).sum());
         }
     }
 
@@ -388,12 +405,12 @@ final class TrainCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             Path csv = dir.resolve(compare ? "compare.csv" : "train-" + runs.get(0).rule().id() + ".csv");
             List<String> lines = new ArrayList<>();
-            lines.add("rule,learning_rate,epoch,train_loss,test_accuracy,samples_per_second,samples_per_cpu_second");
+            lines.add("rule,learning_rate,epoch,train_loss,test_accuracy,samples_per_second,seconds,cpu_seconds");
             for (Run run : runs) {
                 for (EpochResult e : run.results()) {
-                    lines.add(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.0f,%.0f", run.rule().id(),
+                    lines.add(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.0f,%.6f,%.3f", run.rule().id(),
                             run.rule().learningRate(), e.epoch() + 1, e.trainLoss(), e.testAccuracy(),
-                            e.samplesPerSecond(), e.samplesPerCpuSecond()));
+                            e.samplesPerSecond(), e.seconds(), e.cpuSeconds()));
                 }
             }
             Files.write(csv, lines);
