@@ -159,7 +159,7 @@ final class TrainCommand implements Callable<Integer> {
             + "write plots of loss and test accuracy and a CSV.")
     boolean compare;
 
-    @Option(names = "--warmup-epochs", defaultValue = "3", paramLabel = "N",
+    @Option(names = "--warmup-epochs", defaultValue = "10", paramLabel = "N",
             description = "Untimed epochs on a throw-away network before the first run, so that the JIT has compiled "
                     + "the hot loops before any speed is measured (default ${DEFAULT-VALUE}).")
     int warmupEpochs;
