@@ -85,8 +85,8 @@ final class TrainCommand implements Callable<Integer> {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
         new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b)};
 
-    @Option(names = "--rule", defaultValue = "adam", paramLabel = "RULE",
-            description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rule", paramLabel = "RULE",
+            description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default adam).")
     String rule;
 
     @Option(names = "--lr", paramLabel = "α", description = "Constant learning rate. Default per rule: sgd " + LR_SGD
@@ -190,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
                 rules.add(ruleFor(id));
             }
         } else {
-            rules.add(ruleFor(rule));
+            rules.add(ruleFor(rule == null ? "adam" : rule));
         }
         console.printf("%s; network %s; batch %d; %d epochs; engine %s; seed %d%n", split.description(),
                 architecture(split), batchSize, epochs, engineName, seed);
@@ -239,6 +239,9 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && schedule != null) {
             throw new ParameterException(spec.commandLine(), "give --lr or --schedule, not both (got --lr " + lr
                     + " and --schedule " + schedule + ")");
+        }
+        if (compare && rule != null) {
+            throw new ParameterException(spec.commandLine(), "--compare trains every rule; drop --rule " + rule);
         }
         if (compare && (lr != null || schedule != null)) {
             throw new ParameterException(spec.commandLine(),

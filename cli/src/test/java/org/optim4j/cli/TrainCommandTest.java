@@ -81,6 +81,10 @@ class TrainCommandTest {
         Result lr = run("train", "--rule", "sgd", "--lr", "-1", "--epochs", "1");
         assertTrue(lr.err().contains("alpha") && lr.err().contains("-1"), lr.err());
 
+        Result compareRule = run("train", "--compare", "--rule", "sgd");
+        assertEquals(2, compareRule.exitCode());
+        assertTrue(compareRule.err().contains("--rule sgd"), compareRule.err());
+
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "1,2,0\n1,2\n");
         Result data = run("train", "--data", bad.toString());

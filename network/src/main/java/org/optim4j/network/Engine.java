@@ -11,8 +11,9 @@ public enum Engine {
     JAVA,
     /**
      * Matrix products through ND4J's {@code gemm} (OpenBLAS) on preallocated INDArrays; bias,
-     * activations and softmax as fused Java loops over {@code float[]} copies. Pays off for wide layers
-     * and large batches, where the products dominate ND4J's per-call overhead.
+     * activations and softmax as fused Java loops over {@code float[]} copies. Each {@code gemm} call
+     * costs tens of microseconds through ND4J's op layer, so this engine can only win where the
+     * products themselves are much larger than that (wide layers, large batches).
      */
     ND4J;
 

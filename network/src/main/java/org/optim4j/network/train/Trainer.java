@@ -83,6 +83,7 @@ public final class Trainer {
     private final int[] order;
     private final Batch evalBatch;
     private final float[] logits;
+    private final int[] evalRows;
 
     /**
      * @param theta the parameters, a buffer of {@code optimizer}'s backend, already initialised
@@ -120,6 +121,7 @@ public final class Trainer {
         this.order = new int[train.rows()];
         this.evalBatch = Batch.allocate(batchSize, inputs);
         this.logits = new float[batchSize * mlp.architecture().classCount()];
+        this.evalRows = new int[batchSize];
     }
 
     /** Trains {@code epochs} epochs starting at epoch index {@code firstEpoch} (0 for a fresh run). */
@@ -167,7 +169,7 @@ public final class Trainer {
     /** The fraction of {@code data}'s rows whose largest logit is at their label, at the current parameters. */
     public double accuracy(Dataset data) {
         int classes = mlp.architecture().classCount();
-        int[] identity = new int[Math.min(batchSize, data.rows())];
+        int[] identity = evalRows;
         int correct = 0;
         for (int from = 0; from < data.rows(); from += batchSize) {
             int rows = Math.min(batchSize, data.rows() - from);
