@@ -1,0 +1,94 @@
+package org.optim4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainCommandTest {
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void compareTrainsEveryRuleAndWritesPlotsAndCsv(@TempDir Path dir) throws IOException {
+        Result r = run("train", "--compare", "--epochs", "2", "--hidden", "16", "--no-progress", "--backend", "scalar",
+                "--out", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        for (String rule : TrainCommand.RULES) {
+            assertTrue(r.out().contains(rule + " α="), "no line for " + rule + " in\n" + r.out());
+        }
+        for (String png : List.of("compare-loss.png", "compare-accuracy.png")) {
+            Path file = dir.resolve(png);
+            assertTrue(r.out().contains(file.toAbsolutePath().toString()), "path of " + png + " not printed");
+            assertEquals(900, ImageIO.read(file.toFile()).getWidth(), png + " is not a readable 900-wide PNG");
+        }
+        List<String> csv = Files.readAllLines(dir.resolve("compare.csv"));
+        assertEquals(1 + 6 * 2, csv.size());
+        assertTrue(csv.get(0).startsWith("rule,learning_rate,epoch,train_loss,test_accuracy"));
+        assertTrue(csv.get(1).startsWith("sgd,0.2,1,"), csv.get(1));
+    }
+
+    @Test
+    void trainsOnAnotherCsvWithAScheduleAndTheOtherNesterovForm(@TempDir Path dir) throws IOException {
+        // Two well separated classes in 3 features (values up to 10, so scaling matters).
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            int label = i % 2;
+            csv.append(label * 8 + i % 3).append(',').append(i % 5).append(',').append(10 - label * 9).append(',')
+                    .append(label).append('\n');
+        }
+        Path data = dir.resolve("toy.csv");
+        Files.writeString(data, csv);
+        Result r = run("train", "--data", data.toString(), "--rule", "nesterov", "--nesterov-form", "reparametrised",
+                "--schedule", "linear:0.1,0.01,100", "--epochs", "20", "--batch-size", "8", "--hidden", "8",
+                "--no-progress", "--backend", "scalar");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("features / 10.0"), r.out());
+        assertTrue(r.out().contains("reparametrised form"), r.out());
+        assertTrue(r.out().contains("test accuracy 1.0000"), "the toy set should be learnt exactly:\n" + r.out());
+    }
+
+    @Test
+    void badOptionsAreRefusedNamingTheOptionAndValue(@TempDir Path dir) throws IOException {
+        Result both = run("train", "--lr", "0.1", "--schedule", "0.2");
+        assertEquals(2, both.exitCode());
+        assertTrue(both.err().contains("--lr 0.1") && both.err().contains("--schedule 0.2"), both.err());
+
+        Result rule = run("train", "--rule", "lbfgs");
+        assertEquals(2, rule.exitCode());
+        assertTrue(rule.err().contains("'lbfgs'"), rule.err());
+
+        Result hidden = run("train", "--hidden", "12,x");
+        assertTrue(hidden.err().contains("--hidden") && hidden.err().contains("12,x"), hidden.err());
+
+        Result lr = run("train", "--rule", "sgd", "--lr", "-1", "--epochs", "1");
+        assertTrue(lr.err().contains("alpha") && lr.err().contains("-1"), lr.err());
+
+        Result compareRule = run("train", "--compare", "--rule", "sgd");
+        assertEquals(2, compareRule.exitCode());
+        assertTrue(compareRule.err().contains("--rule sgd"), compareRule.err());
+
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "1,2,0\n1,2\n");
+        Result data = run("train", "--data", bad.toString());
+        assertEquals(2, data.exitCode());
+        assertTrue(data.err().contains("row 2") && data.err().contains("2 columns, expected 3"), data.err());
+    }
+}
