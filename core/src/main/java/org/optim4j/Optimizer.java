@@ -45,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * is one read pass over the gradient through {@link Backend#firstNonFinite(Buffer, int, int)}.
  * Measured with {@code org.optim4j.tools.NonFiniteCheckCost} in core's test sources (plain
  * {@code System.nanoTime} median, 2-core shared machine, JDK 17, scalar backend, float32) at
- * 16,777,216 parameters: CHECK_COST_PLACEHOLDER
+ * 16,777,216 parameters the check alone took 3.1 ms (median of 21 rounds, ≈ 21.6 GB/s read), while the
+ * scalar reference's Adam step took ≈ 100 ms (so +3 % there). A fused float[] Adam pass takes ≈ 11 ms at
+ * this size ({@code DESIGN.md}), so on a fast backend the check costs on the order of a quarter of a step:
+ * memory-bound, it reads a quarter of the bytes Adam moves. {@link NonFinitePolicy#UNCHECKED} saves it.
  *
  * <h2>Threads</h2>
  * An optimizer instance is not thread-safe: one thread at a time may call its methods (step,
