@@ -45,8 +45,12 @@ class OptimizerValidationTest {
 
     /** An optimizer with a few steps of history, so that a state change would be visible. */
     private static Optimizer warmed(UpdateRule rule, FloatArrayBuffer theta) {
+        return warmed(rule, theta, 3);
+    }
+
+    private static Optimizer warmed(UpdateRule rule, FloatArrayBuffer theta, long seed) {
         Optimizer opt = Optimizer.create(rule, SCALAR, N);
-        SplittableRandom r = new SplittableRandom(3);
+        SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < N; i++) {
             theta.array()[i] = (float) r.nextDouble(-1, 1);
         }
@@ -164,9 +168,10 @@ class OptimizerValidationTest {
         Optimizer small = Optimizer.create(Adam.defaults(), SCALAR, 5);
         Checkpoint ofFive = Checkpoint.capture(small, FloatArrayBuffer.zeros(5));
         refused(adam, theta, iae, o -> o.restore(ofFive, theta), "5", "" + N);
-        Checkpoint noParameters = Checkpoint.capture(warmed(Adam.defaults(), other));
+        // Other values than adam's (another seed), so that a restore that wrote anything would show.
+        Checkpoint noParameters = Checkpoint.capture(warmed(Adam.defaults(), other, 4));
         refused(adam, theta, iae, o -> o.restore(noParameters, theta), "no parameters");
-        Checkpoint good = Checkpoint.capture(warmed(Adam.defaults(), other), other);
+        Checkpoint good = Checkpoint.capture(warmed(Adam.defaults(), other, 5), other);
         refused(adam, theta, iae, o -> o.restore(good, FloatArrayBuffer.zeros(N + 2)), "" + (N + 2));
         refused(adam, theta, iae, o -> o.restore(good, adam.state().buffer("s")), "state buffer");
     }
