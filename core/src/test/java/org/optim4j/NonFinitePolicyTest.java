@@ -105,6 +105,24 @@ class NonFinitePolicyTest {
     }
 
     @Test
+    void skipsAreLoggedOncePerInterval() {
+        Optimizer opt = build(Adam.defaults(), 3, NonFinitePolicy.SKIP_STEP); // interval 3
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            for (int i = 0; i < 7; i++) {
+                assertFalse(opt.step(new float[3], new float[] {0, Float.NaN, 0}));
+            }
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(7, opt.skippedSteps());
+        long lines = captured.toString().lines().filter(l -> l.contains("Skipped step")).count();
+        assertEquals(3, lines, "skips 1, 4 and 7 are logged:\n" + captured);
+    }
+
+    @Test
     void skipStepInTheNesterovSpecFormModifiesNothing() {
         int n = 9;
         Optimizer opt = build(Nesterov.of(0.1, 0.9), n, NonFinitePolicy.SKIP_STEP);
