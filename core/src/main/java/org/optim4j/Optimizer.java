@@ -50,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * this size ({@code DESIGN.md}), so on a fast backend the check costs on the order of a quarter of a step:
  * memory-bound, it reads a quarter of the bytes Adam moves. {@link NonFinitePolicy#UNCHECKED} saves it.
  *
+ * <h2>Checkpoints</h2>
+ * {@code Checkpoint.capture(optimizer, parameters).write(file)} saves everything the next step reads (rule,
+ * hyper-parameters, schedule, step and skip counters, state buffers) and the parameters, atomically;
+ * {@link #restore(Checkpoint, Buffer)} puts it back into an optimizer built from
+ * {@link Checkpoint#rule()}, on any backend, in any process. The steps after a restore are bit-identical
+ * to the steps the checkpointed optimizer would have taken ({@code docs/checkpoint-format.md}).
+ *
  * <h2>Threads</h2>
  * An optimizer instance is not thread-safe: one thread at a time may call its methods (step,
  * restore, checkpoint capture, close), and the caller must not modify the buffers it passed while a
