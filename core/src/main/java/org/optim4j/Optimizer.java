@@ -233,6 +233,11 @@ public final class Optimizer implements AutoCloseable {
      * a scratch buffer, so if it throws, nothing is modified; it must not modify the point it is given.
      *
      * @return true if the step was taken, false if it was skipped ({@link NonFinitePolicy#SKIP_STEP})
+     * @throws IllegalArgumentException   if {@code parameters} is null, of another length or backend, or a
+     *                                    state buffer, or {@code gradientFunction} is null
+     * @throws IllegalStateException      if this optimizer is closed
+     * @throws NonFiniteGradientException if the computed gradient holds NaN or ±Infinity under policy
+     *                                    {@code FAIL}; an exception of the gradient function propagates as is
      */
     public boolean step(Buffer parameters, GradientFunction gradientFunction) {
         ensureOpen();
