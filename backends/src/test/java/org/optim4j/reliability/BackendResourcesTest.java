@@ -34,16 +34,17 @@ class BackendResourcesTest {
     @Test
     void backendThreadsAreDaemonsAndStopOnClose() throws Exception {
         for (ServiceLoader.Provider<Backend> provider : ServiceLoader.load(Backend.class).stream().collect(Collectors.toList())) {
-            Backend fresh = provider.get(); // a private instance: closing the shared one would break other tests
-            if (!fresh.availability().available()) {
-                System.out.println("BackendResourcesTest: " + fresh.name() + " skipped: " + fresh.availability().reason());
+            Backend shared = Backends.all().stream().filter(b -> b.getClass() == provider.type()).findFirst().orElseThrow();
+            if (!shared.availability().available()) {
+                System.out.println("BackendResourcesTest: " + shared.name() + " skipped: " + shared.availability().reason());
                 continue;
             }
             int n = 1 << 20; // large enough for a backend to split the work over threads
             // Run the shared instance first: threads of a native library (started once per JVM) then exist
             // already, and the threads counted below are the fresh instance's own.
-            runSomeSteps(Backends.byName(fresh.name()), n);
+            runSomeSteps(shared, n);
             Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+            Backend fresh = provider.get(); // a private instance: closing the shared one would break other tests
             Optimizer opt = runSomeSteps(fresh, n);
             List<Thread> started = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> !before.contains(t) && t.isAlive())
