@@ -158,6 +158,7 @@ class NonFinitePolicyTest {
             float[] a = randomGradient(r, n);
             assertEquals(-1, NonFinite.firstIndex(a, 0, n));
             assertEquals(-1, SCALAR.firstNonFinite(FloatArrayBuffer.wrap(a), 0, n));
+            assertEquals(-1, NonFinite.firstIndex(java.nio.FloatBuffer.wrap(a), 0, n));
             for (int trial = 0; trial < Math.min(n, 40); trial++) {
                 float[] b = a.clone();
                 int first = trial < 3 ? new int[] {0, n - 1, n / 2}[trial] : r.nextInt(n);
@@ -171,6 +172,10 @@ class NonFinitePolicyTest {
                 assertEquals(first >= 1 ? first : -1, NonFinite.firstIndex(b, Math.min(1, n), first + 1) >= 0
                         ? NonFinite.firstIndex(b, Math.min(1, n), first + 1) : -1);
                 assertEquals(first, new DoubleTestBackend().firstNonFinite(copy(b), 0, n), "generic path over get()");
+                java.nio.FloatBuffer direct = java.nio.ByteBuffer.allocateDirect(4 * n)
+                        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+                direct.put(b).clear();
+                assertEquals(first, NonFinite.firstIndex(direct, 0, n), "FloatBuffer path");
                 checked++;
             }
             float[] big = a.clone();
