@@ -2,6 +2,7 @@ package org.optim4j.reliability;
 
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
 import org.optim4j.backend.Backends;
 import org.optim4j.rule.Adam;
@@ -32,7 +33,9 @@ public final class OffHeapChild {
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[1]);
         int steps = Integer.parseInt(args[2]);
-        Optimizer opt = Optimizer.create(Adam.defaults(), Backends.byName(args[0]), n);
+        // UNCHECKED: the backend's kernels are measured, not the non-finite check (a pure read).
+        Optimizer opt = Optimizer.builder(Adam.defaults()).backend(Backends.byName(args[0])).parameterCount(n)
+                .nonFinitePolicy(NonFinitePolicy.UNCHECKED).build();
         Buffer theta = opt.newBuffer();
         Buffer g = opt.newBuffer();
         Trajectories.gradientAtStep(0).gradient(theta, g);
