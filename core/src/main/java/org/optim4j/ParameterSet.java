@@ -95,6 +95,10 @@ public final class ParameterSet {
         /** Appends a tensor of the given shape (every dimension ≥ 0). */
         public Builder add(String name, int... shape) {
             Check.notNull("name", name);
+            Check.notNull("shape", shape);
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("tensor name must not be blank, got '" + name + "'");
+            }
             if (tensors.stream().anyMatch(t -> t.name().equals(name))) {
                 throw new IllegalArgumentException("tensor name '" + name + "' is used twice");
             }
@@ -104,7 +108,11 @@ public final class ParameterSet {
                     throw new IllegalArgumentException("tensor '" + name + "' has a negative dimension: "
                             + Arrays.toString(shape));
                 }
-                length *= d;
+                length *= d; // both factors ≤ 2^31: no long overflow
+                if (length > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("tensor '" + name + "' has more than " + Integer.MAX_VALUE
+                            + " elements: " + Arrays.toString(shape));
+                }
             }
             if (offset + length > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("tensor '" + name + "' makes the set longer than "

@@ -52,6 +52,8 @@ public record AdaGrad(LearningRateSchedule learningRate, double epsilon) impleme
 
     @Override
     public StepScalars scalars(long t, StepScalars into) {
+        Check.step(t);
+        Check.notNull("into", into);
         return into.set(t, learningRate.rate(t), 0, 0, epsilon, 1, 1);
     }
 }

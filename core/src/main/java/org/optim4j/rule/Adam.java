@@ -69,6 +69,8 @@ public record Adam(LearningRateSchedule learningRate, double rho1, double rho2, 
 
     @Override
     public StepScalars scalars(long t, StepScalars into) {
+        Check.step(t);
+        Check.notNull("into", into);
         return into.set(t, learningRate.rate(t), rho1, rho2, epsilon,
                 1 - Math.pow(rho1, t + 1), 1 - Math.pow(rho2, t + 1));
     }

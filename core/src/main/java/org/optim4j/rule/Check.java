@@ -29,6 +29,14 @@ public final class Check {
         return x;
     }
 
+    /** A 0-based step index: t ≥ 0. */
+    public static long step(long t) {
+        if (t < 0) {
+            throw new IllegalArgumentException("step must be >= 0, got " + t);
+        }
+        return t;
+    }
+
     /** Not null. */
     public static <T> T notNull(String name, T value) {
         if (value == null) {

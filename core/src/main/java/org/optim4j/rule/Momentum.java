@@ -53,6 +53,8 @@ public record Momentum(LearningRateSchedule learningRate, double rho) implements
 
     @Override
     public StepScalars scalars(long t, StepScalars into) {
+        Check.step(t);
+        Check.notNull("into", into);
         return into.set(t, learningRate.rate(t), rho, 0, 0, 1, 1);
     }
 }

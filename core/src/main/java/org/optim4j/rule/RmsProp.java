@@ -57,6 +57,8 @@ public record RmsProp(LearningRateSchedule learningRate, double rho2, double eps
 
     @Override
     public StepScalars scalars(long t, StepScalars into) {
+        Check.step(t);
+        Check.notNull("into", into);
         return into.set(t, learningRate.rate(t), 0, rho2, epsilon, 1, 1);
     }
 }

@@ -44,6 +44,8 @@ public record Sgd(LearningRateSchedule learningRate) implements UpdateRule {
 
     @Override
     public StepScalars scalars(long t, StepScalars into) {
+        Check.step(t);
+        Check.notNull("into", into);
         return into.set(t, learningRate.rate(t), 0, 0, 0, 1, 1);
     }
 }

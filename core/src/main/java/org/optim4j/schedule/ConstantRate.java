@@ -11,6 +11,7 @@ public record ConstantRate(double alpha) implements LearningRateSchedule {
 
     @Override
     public double rate(long step) {
+        Check.step(step);
         return alpha;
     }
 

@@ -26,6 +26,7 @@ public record LinearDecay(double alpha0, double alphaTau, long tau) implements L
 
     @Override
     public double rate(long step) {
+        Check.step(step);
         if (step >= tau) {
             return alphaTau;
         }

@@ -29,6 +29,17 @@ public interface Backend extends AutoCloseable {
     /** The kernel for {@code id}, or empty when this backend lacks it. */
     Optional<Kernel> kernel(KernelId id);
 
+    /**
+     * The first index in {@code [from, to)} of {@code buffer} (one of this backend's) that holds NaN or
+     * ±Infinity, or −1 when all are finite: the check of the optimizer's non-finite gradient policy.
+     * The default is {@link NonFinite#firstIndex(Buffer, int, int)} (a vectorisable loop over a
+     * {@code float[]}, element reads otherwise); a backend whose storage is elsewhere (native memory,
+     * a GPU) should override it with a kernel of its own.
+     */
+    default int firstNonFinite(Buffer buffer, int from, int to) {
+        return NonFinite.firstIndex(buffer, from, to);
+    }
+
     /** Releases threads or native memory; the default holds none. */
     @Override
     default void close() {

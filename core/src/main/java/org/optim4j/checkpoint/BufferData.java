@@ -1,0 +1,147 @@
+package org.optim4j.checkpoint;
+
+import java.util.Arrays;
+import org.optim4j.rule.Check;
+import org.optim4j.spi.Buffer;
+
+/**
+ * An immutable copy of one buffer's elements in their stored precision: float32 values as {@code float},
+ * float64 values as {@code double}. This is how a checkpoint holds state and parameters independently of
+ * any backend; equality is bitwise (NaN payloads included).
+ */
+public final class BufferData {
+    private final Buffer.Precision precision;
+    private final float[] floats;
+    private final double[] doubles;
+
+    private BufferData(float[] floats, double[] doubles) {
+        this.precision = floats != null ? Buffer.Precision.FLOAT32 : Buffer.Precision.FLOAT64;
+        this.floats = floats;
+        this.doubles = doubles;
+    }
+
+    /** A copy of {@code buffer}'s elements, in the buffer's precision. */
+    public static BufferData of(Buffer buffer) {
+        Check.notNull("buffer", buffer);
+        if (buffer.precision() == Buffer.Precision.FLOAT32) {
+            return new BufferData(buffer.toFloatArray(), null);
+        }
+        double[] d = new double[buffer.length()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = buffer.get(i);
+        }
+        return new BufferData(null, d);
+    }
+
+    /** A copy of float32 values. */
+    public static BufferData ofFloats(float[] values) {
+        return new BufferData(Check.notNull("values", values).clone(), null);
+    }
+
+    /** A copy of float64 values. */
+    public static BufferData ofDoubles(double[] values) {
+        return new BufferData(null, Check.notNull("values", values).clone());
+    }
+
+    static BufferData wrapFloats(float[] values) {
+        return new BufferData(values, null);
+    }
+
+    static BufferData wrapDoubles(double[] values) {
+        return new BufferData(null, values);
+    }
+
+    public Buffer.Precision precision() {
+        return precision;
+    }
+
+    public int length() {
+        return floats != null ? floats.length : doubles.length;
+    }
+
+    /** Element {@code i}, widened to double (exact). */
+    public double get(int i) {
+        return floats != null ? floats[i] : doubles[i];
+    }
+
+    /** A copy as float32 (float64 values rounded to nearest). */
+    public float[] toFloatArray() {
+        if (floats != null) {
+            return floats.clone();
+        }
+        float[] out = new float[doubles.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) doubles[i];
+        }
+        return out;
+    }
+
+    float[] floatsUnsafe() {
+        return floats;
+    }
+
+    double[] doublesUnsafe() {
+        return doubles;
+    }
+
+    /**
+     * Writes every element into {@code target}, whose length must match: float32 values exactly into any
+     * buffer; float64 values exactly into a float64 buffer and rounded to nearest into a float32 one.
+     *
+     * @throws IllegalArgumentException if {@code target} is null or of another length; nothing is written then
+     */
+    public void copyTo(Buffer target) {
+        Check.notNull("target", target);
+        if (target.length() != length()) {
+            throw new IllegalArgumentException("target has length " + target.length() + " but the data has "
+                    + length() + " elements");
+        }
+        if (floats != null) {
+            target.copyFrom(floats);
+        } else {
+            for (int i = 0; i < doubles.length; i++) {
+                target.set(i, doubles[i]);
+            }
+        }
+    }
+
+    /** True when {@code buffer} holds exactly these values (bit for bit, in this data's precision). */
+    public boolean matches(Buffer buffer) {
+        return buffer != null && equals(of(buffer));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof BufferData)) {
+            return false;
+        }
+        BufferData other = (BufferData) o;
+        if (precision != other.precision || length() != other.length()) {
+            return false;
+        }
+        if (floats != null) {
+            for (int i = 0; i < floats.length; i++) {
+                if (Float.floatToRawIntBits(floats[i]) != Float.floatToRawIntBits(other.floats[i])) {
+                    return false;
+                }
+            }
+        } else {
+            for (int i = 0; i < doubles.length; i++) {
+                if (Double.doubleToRawLongBits(doubles[i]) != Double.doubleToRawLongBits(other.doubles[i])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return floats != null ? Arrays.hashCode(floats) : Arrays.hashCode(doubles);
+    }
+
+    @Override
+    public String toString() {
+        return "BufferData[" + precision + ", length=" + length() + "]";
+    }
+}

@@ -1,0 +1,552 @@
+package org.optim4j.checkpoint;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.optim4j.rule.UpdateRule;
+import org.optim4j.schedule.LearningRateSchedule;
+import org.optim4j.spi.Buffer;
+
+/**
+ * Reads and writes the checkpoint file format, version {@value #VERSION}; {@code docs/checkpoint-format.md}
+ * is its specification. Little-endian throughout:
+ *
+ * <pre>
+ *   header   magic "OPTIM4JC" (8 bytes) | u32 version | u64 body length B
+ *   body     B bytes: rule, schedule, counters, buffers
+ *   trailer  u32 CRC32C of every byte before it
+ * </pre>
+ *
+ * Writing goes to a temporary file in the target's directory, which is flushed and forced to the
+ * device, then renamed over the target atomically; the directory is forced too. Reading checks, in this
+ * order, magic, version, length (truncation), checksum, then parses; it builds a {@link Checkpoint} in
+ * memory and touches nothing else.
+ */
+final class CheckpointFormat {
+    static final byte[] MAGIC = "OPTIM4JC".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    static final int HEADER_BYTES = 8 + 4 + 8;
+    static final int TRAILER_BYTES = 4;
+
+    static final byte ROLE_STATE = 0;
+    static final byte ROLE_PARAMETERS = 1;
+    static final byte PRECISION_FLOAT32 = 1;
+    static final byte PRECISION_FLOAT64 = 2;
+    static final byte VALUE_FLOAT64 = 1;
+    static final byte VALUE_INT64 = 2;
+
+    private static final int CHUNK = 1 << 16;
+
+    private CheckpointFormat() {
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    static void write(Checkpoint cp, Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        byte[] meta = metadata(cp);
+        long bodyLength = meta.length + 2L;
+        for (int i = 0; i < cp.stateNames().size(); i++) {
+            bodyLength += bufferBytes(cp.stateNames().get(i), cp.stateBuffer(i));
+        }
+        if (cp.hasParameters()) {
+            bodyLength += bufferBytes(Checkpoint.PARAMETERS_NAME, cp.parameters());
+        }
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                Sink out = new Sink(ch);
+                out.bytes(MAGIC);
+                out.u32(VERSION);
+                out.u64(bodyLength);
+                out.bytes(meta);
+                int count = cp.stateNames().size() + (cp.hasParameters() ? 1 : 0);
+                out.u16(count);
+                for (int i = 0; i < cp.stateNames().size(); i++) {
+                    writeBuffer(out, ROLE_STATE, cp.stateNames().get(i), cp.stateBuffer(i));
+                }
+                if (cp.hasParameters()) {
+                    writeBuffer(out, ROLE_PARAMETERS, Checkpoint.PARAMETERS_NAME, cp.parameters());
+                }
+                out.finishWithChecksum();
+                if (out.written != HEADER_BYTES + bodyLength + TRAILER_BYTES) {
+                    throw new IllegalStateException("checkpoint writer produced " + out.written + " bytes, expected "
+                            + (HEADER_BYTES + bodyLength + TRAILER_BYTES));
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + target + " atomically on this file system", e);
+            }
+            moved = true;
+            forceDirectory(dir);
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Makes the rename durable; some platforms cannot open a directory, where the rename is all we can do. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Not supported on this platform (e.g. Windows): the atomic rename still guarantees old-or-new.
+        }
+    }
+
+    private static byte[] metadata(Checkpoint cp) {
+        UpdateRule rule = cp.rule();
+        LearningRateSchedule lr = rule.learningRate();
+        MetaWriter w = new MetaWriter();
+        w.string(rule.id());
+        w.values(RuleCodec.hyperParameters(rule));
+        w.string(RuleCodec.scheduleKind(lr));
+        w.values(RuleCodec.scheduleParameters(lr));
+        w.i64(cp.step());
+        w.i64(cp.skippedSteps());
+        w.i32(cp.parameterCount());
+        w.string(cp.backendName());
+        return w.toByteArray();
+    }
+
+    private static long bufferBytes(String name, BufferData data) {
+        int element = data.precision() == Buffer.Precision.FLOAT32 ? 4 : 8;
+        return 1 + 2 + name.getBytes(StandardCharsets.UTF_8).length + 1 + 4 + (long) element * data.length();
+    }
+
+    private static void writeBuffer(Sink out, byte role, String name, BufferData data) throws IOException {
+        out.u8(role);
+        out.string(name);
+        out.u8(data.precision() == Buffer.Precision.FLOAT32 ? PRECISION_FLOAT32 : PRECISION_FLOAT64);
+        out.u32(data.length());
+        if (data.precision() == Buffer.Precision.FLOAT32) {
+            out.floats(data.floatsUnsafe());
+        } else {
+            out.doubles(data.doublesUnsafe());
+        }
+    }
+
+    /** Small little-endian writer for the metadata block. */
+    private static final class MetaWriter {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final ByteBuffer scratch = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+
+        void i32(int v) {
+            scratch.clear();
+            scratch.putInt(v);
+            bytes.write(scratch.array(), 0, 4);
+        }
+
+        void i64(long v) {
+            scratch.clear();
+            scratch.putLong(v);
+            bytes.write(scratch.array(), 0, 8);
+        }
+
+        void u16(int v) {
+            if (v < 0 || v > 0xffff) {
+                throw new IllegalArgumentException("value " + v + " does not fit in 16 bits");
+            }
+            bytes.write(v & 0xff);
+            bytes.write(v >>> 8);
+        }
+
+        void string(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            u16(b.length);
+            bytes.write(b, 0, b.length);
+        }
+
+        void values(Map<String, Number> values) {
+            u16(values.size());
+            for (Map.Entry<String, Number> e : values.entrySet()) {
+                string(e.getKey());
+                if (e.getValue() instanceof Long) {
+                    bytes.write(VALUE_INT64);
+                    i64((Long) e.getValue());
+                } else {
+                    bytes.write(VALUE_FLOAT64);
+                    i64(Double.doubleToRawLongBits((Double) e.getValue()));
+                }
+            }
+        }
+
+        byte[] toByteArray() {
+            return bytes.toByteArray();
+        }
+    }
+
+    /** Buffered little-endian channel writer that computes the CRC32C of everything it writes. */
+    private static final class Sink {
+        private final FileChannel ch;
+        private final ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        private final CRC32C crc = new CRC32C();
+        long written;
+
+        Sink(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        private void room(int n) throws IOException {
+            if (buf.remaining() < n) {
+                drain();
+            }
+        }
+
+        private void drain() throws IOException {
+            buf.flip();
+            crc.update(buf.array(), 0, buf.limit());
+            while (buf.hasRemaining()) {
+                written += ch.write(buf);
+            }
+            buf.clear();
+        }
+
+        void u8(int v) throws IOException {
+            room(1);
+            buf.put((byte) v);
+        }
+
+        void u16(int v) throws IOException {
+            room(2);
+            buf.putShort((short) v);
+        }
+
+        void u32(int v) throws IOException {
+            room(4);
+            buf.putInt(v);
+        }
+
+        void u64(long v) throws IOException {
+            room(8);
+            buf.putLong(v);
+        }
+
+        void bytes(byte[] b) throws IOException {
+            for (int off = 0; off < b.length; ) {
+                room(1);
+                int n = Math.min(buf.remaining(), b.length - off);
+                buf.put(b, off, n);
+                off += n;
+            }
+        }
+
+        void string(String s) throws IOException {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            u16(b.length);
+            bytes(b);
+        }
+
+        void floats(float[] a) throws IOException {
+            for (int off = 0; off < a.length; ) {
+                room(4);
+                int n = Math.min(buf.remaining() / 4, a.length - off);
+                buf.asFloatBuffer().put(a, off, n);
+                buf.position(buf.position() + 4 * n);
+                off += n;
+            }
+        }
+
+        void doubles(double[] a) throws IOException {
+            for (int off = 0; off < a.length; ) {
+                room(8);
+                int n = Math.min(buf.remaining() / 8, a.length - off);
+                buf.asDoubleBuffer().put(a, off, n);
+                buf.position(buf.position() + 8 * n);
+                off += n;
+            }
+        }
+
+        void finishWithChecksum() throws IOException {
+            drain();
+            buf.putInt((int) crc.getValue());
+            buf.flip();
+            while (buf.hasRemaining()) {
+                written += ch.write(buf);
+            }
+            buf.clear();
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    static Checkpoint read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < HEADER_BYTES) {
+                throw new CheckpointException(file, "truncated or not a checkpoint: " + size
+                        + " bytes, shorter than the " + HEADER_BYTES + "-byte header");
+            }
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, header, 0, file);
+            header.flip();
+            byte[] magic = new byte[MAGIC.length];
+            header.get(magic);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw new CheckpointException(file, "not an optim4j checkpoint (the file does not start with \"OPTIM4JC\")");
+            }
+            int version = header.getInt();
+            if (version != VERSION) {
+                throw new CheckpointException(file, "format version " + Integer.toUnsignedString(version)
+                        + " is not supported; this reader supports version " + VERSION);
+            }
+            long bodyLength = header.getLong();
+            long expected = HEADER_BYTES + bodyLength + TRAILER_BYTES;
+            if (bodyLength < 0 || size < expected) {
+                throw new CheckpointException(file, "truncated: the header announces " + expected
+                        + " bytes but the file has " + size);
+            }
+            if (size > expected) {
+                throw new CheckpointException(file, "corrupt: " + (size - expected)
+                        + " unexpected bytes after the checksum (the header announces " + expected + " bytes)");
+            }
+            verifyChecksum(ch, expected, file);
+            Source in = new Source(ch, HEADER_BYTES, HEADER_BYTES + bodyLength, file);
+            try {
+                Checkpoint cp = parseBody(in);
+                if (in.remaining() != 0) {
+                    throw new CheckpointException(file, "corrupt: " + in.remaining() + " unread bytes at the end of the body");
+                }
+                return cp;
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(file, "invalid content: " + e.getMessage(), e);
+            }
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no checkpoint file");
+        }
+    }
+
+    private static void verifyChecksum(FileChannel ch, long fileSize, Path file) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        long end = fileSize - TRAILER_BYTES;
+        for (long pos = 0; pos < end; ) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), end - pos));
+            readFully(ch, buf, pos, file);
+            buf.flip();
+            crc.update(buf);
+            pos += buf.limit();
+        }
+        ByteBuffer trailer = ByteBuffer.allocate(TRAILER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, trailer, end, file);
+        trailer.flip();
+        int stored = trailer.getInt();
+        int actual = (int) crc.getValue();
+        if (stored != actual) {
+            throw new CheckpointException(file, String.format(
+                    "corrupt: CRC32C is %08x but the file records %08x", actual, stored));
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new CheckpointException(file, "truncated: end of file at byte " + pos);
+            }
+            pos += n;
+        }
+    }
+
+    private static Checkpoint parseBody(Source in) throws IOException {
+        String ruleId = in.string("rule id");
+        Map<String, Number> hyper = in.values("hyper-parameters");
+        String scheduleKind = in.string("schedule kind");
+        Map<String, Number> scheduleParams = in.values("schedule parameters");
+        UpdateRule rule = RuleCodec.rule(ruleId, hyper, RuleCodec.schedule(scheduleKind, scheduleParams));
+        long step = in.i64();
+        long skipped = in.i64();
+        int parameterCount = in.i32();
+        if (step < 0 || skipped < 0 || parameterCount < 0) {
+            throw new IllegalArgumentException("negative counter: step " + step + ", skipped " + skipped
+                    + ", parameter count " + parameterCount);
+        }
+        String backend = in.string("backend name");
+        int count = in.u16();
+        List<String> names = new ArrayList<>();
+        List<BufferData> state = new ArrayList<>();
+        BufferData parameters = null;
+        for (int i = 0; i < count; i++) {
+            int role = in.u8();
+            String name = in.string("buffer name");
+            int precision = in.u8();
+            int length = in.i32();
+            if (length != parameterCount) {
+                throw new IllegalArgumentException("buffer '" + name + "' has " + length
+                        + " elements but the checkpoint is for " + parameterCount + " parameters");
+            }
+            BufferData data;
+            if (precision == PRECISION_FLOAT32) {
+                data = BufferData.wrapFloats(in.floats(length));
+            } else if (precision == PRECISION_FLOAT64) {
+                data = BufferData.wrapDoubles(in.doubles(length));
+            } else {
+                throw new IllegalArgumentException("buffer '" + name + "' has unknown precision code " + precision);
+            }
+            if (role == ROLE_STATE) {
+                names.add(name);
+                state.add(data);
+            } else if (role == ROLE_PARAMETERS && parameters == null) {
+                parameters = data;
+            } else {
+                throw new IllegalArgumentException("buffer '" + name + "' has unexpected role code " + role);
+            }
+        }
+        if (!names.equals(rule.stateNames())) {
+            throw new IllegalArgumentException("rule '" + ruleId + "' has state buffers " + rule.stateNames()
+                    + " but the file holds " + names);
+        }
+        return new Checkpoint(rule, step, skipped, parameterCount, backend, state, parameters);
+    }
+
+    /** Buffered little-endian reader over [position, end) of a channel, with bounds checks. */
+    private static final class Source {
+        private final FileChannel ch;
+        private final Path file;
+        private final long end;
+        private final ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        private long position;
+
+        Source(FileChannel ch, long position, long end, Path file) {
+            this.ch = ch;
+            this.position = position;
+            this.end = end;
+            this.file = file;
+            buf.limit(0);
+        }
+
+        long remaining() {
+            return end - position + buf.remaining();
+        }
+
+        private void need(int n) throws IOException {
+            if (buf.remaining() >= n) {
+                return;
+            }
+            if (remaining() < n) {
+                throw new CheckpointException(file, "corrupt: the body ends in the middle of a field");
+            }
+            buf.compact();
+            int want = (int) Math.min(buf.remaining(), end - position);
+            buf.limit(buf.position() + want);
+            while (buf.hasRemaining()) {
+                int r = ch.read(buf, position);
+                if (r < 0) {
+                    throw new EOFException("checkpoint " + file + " ended early");
+                }
+                position += r;
+            }
+            buf.flip();
+        }
+
+        int u8() throws IOException {
+            need(1);
+            return buf.get() & 0xff;
+        }
+
+        int u16() throws IOException {
+            need(2);
+            return buf.getShort() & 0xffff;
+        }
+
+        int i32() throws IOException {
+            need(4);
+            return buf.getInt();
+        }
+
+        long i64() throws IOException {
+            need(8);
+            return buf.getLong();
+        }
+
+        String string(String what) throws IOException {
+            int n = u16();
+            if (n > remaining()) {
+                throw new IllegalArgumentException(what + " is longer than the rest of the file");
+            }
+            byte[] b = new byte[n];
+            for (int off = 0; off < n; ) {
+                need(1);
+                int k = Math.min(buf.remaining(), n - off);
+                buf.get(b, off, k);
+                off += k;
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        }
+
+        Map<String, Number> values(String what) throws IOException {
+            int n = u16();
+            Map<String, Number> m = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String name = string(what + " name");
+                int type = u8();
+                long bits = i64();
+                Number v;
+                if (type == VALUE_FLOAT64) {
+                    v = Double.longBitsToDouble(bits);
+                } else if (type == VALUE_INT64) {
+                    v = bits;
+                } else {
+                    throw new IllegalArgumentException(what + " '" + name + "' has unknown type code " + type);
+                }
+                if (m.put(name, v) != null) {
+                    throw new IllegalArgumentException(what + " '" + name + "' appears twice");
+                }
+            }
+            return m;
+        }
+
+        float[] floats(int n) throws IOException {
+            if (4L * n > remaining()) {
+                throw new IllegalArgumentException(n + " float32 values do not fit in the rest of the file");
+            }
+            float[] a = new float[n];
+            for (int off = 0; off < n; ) {
+                need(4);
+                int k = Math.min(buf.remaining() / 4, n - off);
+                buf.asFloatBuffer().get(a, off, k);
+                buf.position(buf.position() + 4 * k);
+                off += k;
+            }
+            return a;
+        }
+
+        double[] doubles(int n) throws IOException {
+            if (8L * n > remaining()) {
+                throw new IllegalArgumentException(n + " float64 values do not fit in the rest of the file");
+            }
+            double[] a = new double[n];
+            for (int off = 0; off < n; ) {
+                need(8);
+                int k = Math.min(buf.remaining() / 8, n - off);
+                buf.asDoubleBuffer().get(a, off, k);
+                buf.position(buf.position() + 8 * k);
+                off += k;
+            }
+            return a;
+        }
+    }
+}
