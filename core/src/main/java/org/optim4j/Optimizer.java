@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Many tensors are updated together by laying them out in one flat buffer ({@link ParameterSet}).
  *
  * <pre>{@code
- * Optimizer adam = Optimizer.create(Adam.defaults(), Backends.select(), n);
+ * Optimizer adam = Optimizer.create(Adam.defaults(), n);   // backend chosen for Adam at this size
  * adam.step(params, grads);            // float[] on a heap backend, or Buffers of adam.backend()
  *
  * Optimizer tolerant = Optimizer.builder(Adam.defaults()).backend(backend).parameterCount(n)
@@ -95,10 +95,10 @@ public final class Optimizer implements AutoCloseable {
 
     private Optimizer(Builder b) {
         this.rule = Check.notNull("rule", b.rule);
-        this.backend = b.backend != null ? b.backend : Backends.select();
         if (b.parameterCount < 0) {
             throw new IllegalArgumentException("parameterCount must be >= 0, got " + b.parameterCount);
         }
+        this.backend = b.backend != null ? b.backend : Backends.select(rule, b.parameterCount);
         if (!backend.availability().available()) {
             throw new IllegalArgumentException("backend '" + backend.name() + "' is not available: "
                     + backend.availability().reason());
@@ -137,7 +137,7 @@ public final class Optimizer implements AutoCloseable {
         return builder(rule).backend(backend).parameterCount(parameterCount).build();
     }
 
-    /** As {@link #create(UpdateRule, Backend, int)} on the backend {@link Backends#select()} picks. */
+    /** As {@link #create(UpdateRule, Backend, int)} on the backend {@link Backends#select(UpdateRule, int)} picks for this rule and size. */
     public static Optimizer create(UpdateRule rule, int parameterCount) {
         return builder(rule).parameterCount(parameterCount).build();
     }
@@ -460,7 +460,7 @@ public final class Optimizer implements AutoCloseable {
             this.rule = rule;
         }
 
-        /** The backend to run on; {@link Backends#select()} when not set. */
+        /** The backend to run on; {@link Backends#select(UpdateRule, int)} when not set. */
         public Builder backend(Backend backend) {
             this.backend = Check.notNull("backend", backend);
             return this;

@@ -4,11 +4,13 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.optim4j.spi.Availability;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.Kernel;
 import org.optim4j.spi.KernelId;
+import org.optim4j.spi.NonFinite;
 
 /**
  * The {@code nd4j} backend: parameters, gradients and state as ND4J {@link org.nd4j.linalg.api.ndarray.INDArray}s
@@ -86,6 +88,22 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Optional<Kernel> kernel(KernelId id) {
         return Optional.ofNullable(kernels.get(id));
+    }
+
+    /**
+     * Scans float32 storage in place through its NIO view (the default reads element by element through
+     * {@link Buffer#get}, ~10x slower at 16M here). ND4J's own {@code BooleanIndexing.firstIndex} was slower
+     * still and missed a −Infinity, so it is not used.
+     */
+    @Override
+    public int firstNonFinite(Buffer buffer, int from, int to) {
+        INDArray a = ((Nd4jBuffer) buffer).array();
+        if (a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1) {
+            int offset = (int) a.offset();
+            int i = NonFinite.firstIndex(a.data().asNioFloat(), offset + from, offset + to);
+            return i < 0 ? -1 : i - offset;
+        }
+        return Backend.super.firstNonFinite(buffer, from, to);
     }
 
     @Override
