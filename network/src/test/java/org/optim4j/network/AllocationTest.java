@@ -36,11 +36,16 @@ class AllocationTest {
         for (int i = 0; i < 5; i++) {
             steps.run();   // warm-up: the optimizer's scratch buffers, JIT compilation
         }
-        long empty = threads.getCurrentThreadAllocatedBytes();
-        long before = threads.getCurrentThreadAllocatedBytes();
-        long counterCost = before - empty;
-        steps.run();
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before - counterCost;
+        // The least of three measured epochs: a stray one-off allocation (a late JIT event on a busy machine
+        // showed 280 bytes once) is not per-step, while a per-step allocation shows in every epoch.
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long empty = threads.getCurrentThreadAllocatedBytes();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            long counterCost = before - empty;
+            steps.run();
+            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before - counterCost);
+        }
         assertEquals(0, allocated, "bytes allocated by " + digits.rows() / 32 + " training steps");
     }
 }
