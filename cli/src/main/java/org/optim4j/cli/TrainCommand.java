@@ -19,6 +19,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.optim4j.Optimizer;
+import org.optim4j.checkpoint.Checkpoint;
 import org.optim4j.backend.Backends;
 import org.optim4j.network.Activation;
 import org.optim4j.network.Engine;
@@ -164,6 +165,17 @@ final class TrainCommand implements Callable<Integer> {
                     + "the hot loops before any speed is measured (default ${DEFAULT-VALUE}).")
     int warmupEpochs;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "After every epoch, save θ and the complete optimizer state to FILE (atomically: a crash "
+                    + "leaves the previous checkpoint). Not with --compare.")
+    Path checkpoint;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue the run saved in FILE: θ, optimizer state and step counter are restored and training "
+                    + "goes on from the next epoch up to --epochs, exactly as if never interrupted (give the same "
+                    + "--seed, --batch-size, --hidden, --data and engine). The rule comes from the checkpoint.")
+    Path resume;
+
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
     boolean noProgress;
 
@@ -184,8 +196,11 @@ final class TrainCommand implements Callable<Integer> {
         validate();
         PrintWriter console = spec.commandLine().getOut();
         Split split = loadData();
+        Checkpoint resumed = readResume();
         List<UpdateRule> rules = new ArrayList<>();
-        if (compare) {
+        if (resumed != null) {
+            rules.add(resumed.rule());
+        } else if (compare) {
             for (String id : RULES) {
                 rules.add(ruleFor(id));
             }
@@ -205,13 +220,18 @@ final class TrainCommand implements Callable<Integer> {
         List<Run> runs = new ArrayList<>();
         for (UpdateRule r : rules) {
             Run run = newRun(r, split);
-            console.printf("%n%s on backend %s%n", run.label(), run.optimizer().backend().name());
+            int firstEpoch = resumed == null ? 0 : restore(run, resumed);
+            console.printf("%n%s on backend %s%s%n", run.label(), run.optimizer().backend().name(),
+                    resumed == null ? "" : ", resumed from " + resume + " after epoch " + firstEpoch);
             console.flush();
-            for (int e = 0; e < epochs; e++) {
+            for (int e = firstEpoch; e < epochs; e++) {
                 EpochResult result = train(run, e);
                 console.printf(Locale.ROOT, "epoch %3d/%d  train loss %.4f  test accuracy %.4f  %,9.0f samples/s%n",
                         e + 1, epochs, result.trainLoss(), result.testAccuracy(), result.samplesPerSecond());
                 console.flush();
+                if (checkpoint != null) {
+                    save(run);
+                }
             }
             runs.add(run);
         }
@@ -226,7 +246,59 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    private Checkpoint readResume() {
+        if (resume == null) {
+            return null;
+        }
+        try {
+            return Checkpoint.read(resume);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": " + e.getMessage());
+        }
+    }
+
+    /** Restores θ and the optimizer state of {@code run} from {@code cp}; returns the first epoch still to train. */
+    private int restore(Run run, Checkpoint cp) {
+        int batches = batchesPerEpoch(run);
+        long steps = cp.step() + cp.skippedSteps();
+        if (steps % batches != 0) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": the checkpoint holds " + steps
+                    + " steps, not a whole number of epochs of " + batches + " batches (another --batch-size or --data?)");
+        }
+        try {
+            run.optimizer().restore(cp, run.theta());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": " + e.getMessage()
+                    + " (another --hidden or --data?)");
+        }
+        int done = Math.toIntExact(steps / batches);
+        if (done >= epochs) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": the checkpoint is after epoch "
+                    + done + ", so --epochs must be more than " + done + ", got " + epochs);
+        }
+        return done;
+    }
+
+    private int batchesPerEpoch(Run run) {
+        return (int) Math.ceil(run.trainer().trainingRows() / (double) batchSize);
+    }
+
+    private void save(Run run) {
+        try {
+            Checkpoint.capture(run.optimizer(), run.theta()).write(checkpoint);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing checkpoint " + checkpoint + ": " + e.getMessage(), e);
+        }
+    }
+
     private void validate() {
+        if (compare && (checkpoint != null || resume != null)) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint and --resume train one rule: not with --compare");
+        }
+        if (resume != null && rule != null) {
+            throw new ParameterException(spec.commandLine(), "--resume takes the rule from the checkpoint: drop --rule "
+                    + rule);
+        }
         if (epochs < 1) {
             throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
         }
@@ -366,7 +438,7 @@ final class TrainCommand implements Callable<Integer> {
         if (noProgress) {
             result = run.trainer().epoch(epoch, null);
         } else {
-            int batches = (int) Math.ceil(run.trainer().trainingRows() / (double) batchSize);
+            int batches = batchesPerEpoch(run);
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch + 1, epochs))
                     .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(100)
                     .clearDisplayOnFinish().build()) {

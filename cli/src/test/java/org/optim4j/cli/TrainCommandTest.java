@@ -91,4 +91,45 @@ class TrainCommandTest {
         assertEquals(2, data.exitCode());
         assertTrue(data.err().contains("row 2") && data.err().contains("2 columns, expected 3"), data.err());
     }
+
+    /** "epoch   3  train loss 0.1234  test accuracy 0.9500": no total of epochs, no speed, which differs run to run. */
+    private static List<String> epochLines(String out) {
+        return out.lines().filter(l -> l.startsWith("epoch"))
+                .map(l -> l.substring(0, l.indexOf("accuracy") + 16).replaceFirst("/\\d+", "")).toList();
+    }
+
+    @Test
+    void resumingACheckpointContinuesExactlyAsAnUninterruptedRun(@TempDir Path dir) throws IOException {
+        String[] common = {"train", "--rule", "adam", "--hidden", "16", "--no-progress", "--warmup-epochs", "0",
+                "--backend", "scalar", "--seed", "7"};
+        Result whole = run(concat(common, "--epochs", "4"));
+        assertEquals(0, whole.exitCode(), whole.err());
+        Path file = dir.resolve("adam.ckpt");
+        Result first = run(concat(common, "--epochs", "2", "--checkpoint", file.toString()));
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(Files.size(file) > 0, "checkpoint written");
+
+        Result second = run(concat(new String[] {"train", "--hidden", "16", "--no-progress", "--warmup-epochs", "0",
+                "--backend", "scalar", "--seed", "7"}, "--epochs", "4", "--resume", file.toString()));
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(second.out().contains("resumed from " + file + " after epoch 2"), second.out());
+        List<String> expected = epochLines(whole.out());
+        assertEquals(4, expected.size(), whole.out());
+        assertEquals(expected.subList(0, 2), epochLines(first.out()));
+        assertEquals(expected.subList(2, 4), epochLines(second.out()), "epochs 3 and 4 after the resume");
+
+        Files.write(file, new byte[] {1, 2, 3});
+        Result corrupt = run(concat(common, "--epochs", "4", "--resume", file.toString()));
+        assertTrue(corrupt.exitCode() != 0);
+        assertTrue(corrupt.err().contains("--resume takes the rule from the checkpoint"), corrupt.err());
+        Result corrupt2 = run("train", "--epochs", "4", "--hidden", "16", "--resume", file.toString());
+        assertTrue(corrupt2.exitCode() != 0);
+        assertTrue(corrupt2.err().contains("--resume " + file), corrupt2.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }
