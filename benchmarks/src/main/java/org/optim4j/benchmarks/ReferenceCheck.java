@@ -1,0 +1,128 @@
+package org.optim4j.benchmarks;
+
+import java.util.Arrays;
+import java.util.List;
+import org.optim4j.Optimizer;
+import org.optim4j.backend.Backends;
+import org.optim4j.rule.UpdateRule;
+import org.optim4j.spi.Backend;
+import org.optim4j.spi.Buffer;
+
+/**
+ * The check every benchmark runs at setup: the implementation it measures must compute what the
+ * scalar reference computes, on the same seeded data, or the benchmark refuses to run (its setup
+ * throws, and JMH reports the failure instead of a number).
+ */
+public final class ReferenceCheck {
+    /** Steps compared; SGD's schedule changes α at each of them. */
+    public static final int STEPS = 5;
+    /**
+     * Largest parameter count checked: bigger workloads are checked on their first this-many elements
+     * (odd, so vector tails are covered; above every split threshold, so threaded paths are too).
+     */
+    public static final int MAX_CHECKED = (1 << 20) + 13;
+    /**
+     * Per element, |actual − expected| ≤ RELATIVE·|expected| + ABSOLUTE·max|expected over the buffer|.
+     * The reference rounds once from double; a float32 kernel reorders and rounds a few times more, a
+     * few ulps (≈1e-7 relative each) per step: 1e-5 leaves room for that over {@value #STEPS} steps,
+     * while a wrong formula or a missed element is off by far more. The absolute part covers values
+     * that cancel to near zero.
+     */
+    static final double RELATIVE = 1e-5;
+    static final double ABSOLUTE = 1e-6;
+    /**
+     * For peers (DL4J, ND4J ops), whose ε placement may differ slightly from the spec (DL4J's Adam adds
+     * ε to the uncorrected r): the change of θ over the steps, compared as a whole,
+     * ‖Δθ − Δθ_ref‖₂ ≤ PEER_RELATIVE·‖Δθ_ref‖₂. A peer configured as another rule is off by O(1).
+     */
+    public static final double PEER_RELATIVE = 1e-3;
+
+    private ReferenceCheck() {
+    }
+
+    /** How many parameters of {@code data} the check uses. */
+    public static int checkedLength(int parameters) {
+        return Math.min(parameters, MAX_CHECKED);
+    }
+
+    /** The reference's θ (and state buffers after it) after {@link #STEPS} steps with a fixed gradient. */
+    public static List<float[]> reference(UpdateRule rule, float[] theta0, float[] gradient, int n) {
+        return run(rule, Backends.byName("scalar"), theta0, gradient, n);
+    }
+
+    /**
+     * Runs {@code rule} on {@code backend} and on the reference over the first
+     * {@link #checkedLength} parameters and compares θ and every state buffer.
+     *
+     * @throws IllegalStateException naming the buffer and the first element that differs
+     */
+    public static void requireAgreement(String what, UpdateRule rule, Backend backend, float[] theta0,
+                                        float[] gradient) {
+        int n = checkedLength(theta0.length);
+        List<float[]> expected = reference(rule, theta0, gradient, n);
+        List<float[]> actual = run(rule, backend, theta0, gradient, n);
+        for (int b = 0; b < expected.size(); b++) {
+            String buffer = b == 0 ? "θ" : rule.stateNames().get(b - 1);
+            compare(what + ", buffer " + buffer, expected.get(b), actual.get(b));
+        }
+    }
+
+    private static List<float[]> run(UpdateRule rule, Backend backend, float[] theta0, float[] gradient, int n) {
+        Optimizer optimizer = Optimizer.create(rule, backend, n);
+        Buffer theta = optimizer.newBuffer();
+        Buffer g = optimizer.newBuffer();
+        theta.copyFrom(Arrays.copyOf(theta0, n));
+        g.copyFrom(Arrays.copyOf(gradient, n));
+        for (int k = 0; k < STEPS; k++) {
+            optimizer.step(theta, g);
+        }
+        List<float[]> out = new java.util.ArrayList<>();
+        out.add(theta.toFloatArray());
+        for (Buffer s : optimizer.state().buffers()) {
+            out.add(s.toFloatArray());
+        }
+        return out;
+    }
+
+    /** Element-wise comparison with the tolerance above. */
+    static void compare(String what, float[] expected, float[] actual) {
+        if (expected.length != actual.length) {
+            throw new IllegalStateException(what + ": length " + actual.length + ", reference " + expected.length);
+        }
+        double scale = 0;
+        for (float e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i];
+            double a = actual[i];
+            if (!(Math.abs(a - e) <= RELATIVE * Math.abs(e) + ABSOLUTE * scale)) {
+                throw new IllegalStateException(what + " disagrees with the scalar reference at element " + i
+                        + " after " + STEPS + " steps: " + a + ", reference " + e
+                        + "; refusing to benchmark it");
+            }
+        }
+    }
+
+    /**
+     * Compares a peer's parameters after {@link #STEPS} steps with the reference's (see {@link #PEER_RELATIVE}).
+     *
+     * @throws IllegalStateException with the relative error when it is too large
+     */
+    public static void requirePeerAgreement(String what, float[] theta0, float[] expected, float[] actual) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double de = expected[i] - (double) theta0[i];
+            double da = actual[i] - (double) theta0[i];
+            diff += (da - de) * (da - de);
+            norm += de * de;
+        }
+        double relative = Math.sqrt(diff) / Math.sqrt(norm);
+        if (!(relative <= PEER_RELATIVE)) {
+            throw new IllegalStateException(what + ": its change of θ over " + STEPS
+                    + " steps differs from the reference's by " + relative + " (relative L2, limit "
+                    + PEER_RELATIVE + "); refusing to benchmark it");
+        }
+    }
+}
