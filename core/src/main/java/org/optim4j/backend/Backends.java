@@ -1,33 +1,70 @@
 package org.optim4j.backend;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.optim4j.backend.scalar.ScalarBackend;
+import org.optim4j.rule.Check;
+import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
+import org.optim4j.spi.Buffer;
+import org.optim4j.spi.FloatArrayBuffer;
+import org.optim4j.spi.Kernel;
+import org.optim4j.spi.KernelId;
+import org.optim4j.spi.StepScalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The backends on the class path, found once through {@link ServiceLoader}, and the choice of one.
  * Each backend is a single shared instance (it may own threads); they are closed at JVM exit.
+ *
+ * <p>How a backend is chosen when the caller names none ({@link #select(UpdateRule, int)}), first match wins:
+ * <ol>
+ *   <li>the name in the system property {@value #PROPERTY} or the environment variable {@value #ENVIRONMENT}
+ *       (any backend; {@code auto} means "choose for me");</li>
+ *   <li>the per-machine {@link BackendProfile} (written by {@code optim4j bench}), if it was made on this
+ *       machine, in this format version, and names an available backend; otherwise it is ignored and the
+ *       log says why;</li>
+ *   <li>a short measurement at first use (at most {@value #MEASURE_MILLIS} ms per rule and size class):
+ *       each candidate runs the rule's kernel and the fastest wins;</li>
+ *   <li>{@code scalar}, the reference.</li>
+ * </ol>
+ * Steps 2 and 3 consider only backends whose buffers are heap {@code float[]} ({@link FloatArrayBuffer}):
+ * a caller that names no backend passes {@code float[]} (e.g. {@code Optimizer.step(float[], float[])}),
+ * and a backend with other storage (INDArrays) would refuse them. Such backends are chosen by name.
+ * Each choice and its reason are logged once.
  */
 public final class Backends {
     /** System property naming the backend to use. */
     public static final String PROPERTY = "optim4j.backend";
     /** Environment variable naming the backend to use (the system property wins). */
     public static final String ENVIRONMENT = "OPTIM4J_BACKEND";
+    /** Upper bound of one first-use measurement. */
+    public static final long MEASURE_MILLIS = 200;
 
     private static final Logger log = LoggerFactory.getLogger(Backends.class);
     private static List<Backend> all;
     private static Backend selected;
+    /** Choices made by {@link #select(UpdateRule, int)}, by rule id and size class. */
+    private static final Map<String, Choice> choices = new HashMap<>();
 
     private Backends() {
+    }
+
+    /** A backend chosen for a rule and size, and why (the reason is what gets logged). */
+    public record Choice(Backend backend, String reason) {
     }
 
     /** Every backend on the class path, available or not, sorted by name. */
@@ -41,7 +78,7 @@ public final class Backends {
                         break;
                     }
                     found.add(it.next());
-                } catch (ServiceConfigurationError e) {
+                } catch (ServiceConfigurationError | LinkageError e) {
                     // A backend that cannot even be constructed is skipped, never fatal.
                     log.warn("Skipping a backend that failed to load: {}", e.toString());
                 }
@@ -85,27 +122,188 @@ public final class Backends {
     }
 
     /**
-     * The backend to use when the caller names none: the one named by the system property
-     * {@value #PROPERTY} or the environment variable {@value #ENVIRONMENT}, else {@code scalar}.
-     * The choice and its reason are logged once.
+     * The backend to use when the caller names none and no rule or size is known: the one named by the
+     * system property {@value #PROPERTY} or the environment variable {@value #ENVIRONMENT}, else {@code scalar}.
+     * Prefer {@link #select(UpdateRule, int)}. The choice and its reason are logged once.
      */
     public static synchronized Backend select() {
         if (selected == null) {
-            String named = System.getProperty(PROPERTY);
-            String source = "system property " + PROPERTY;
-            if (named == null || named.isBlank()) {
-                named = System.getenv(ENVIRONMENT);
-                source = "environment variable " + ENVIRONMENT;
-            }
-            if (named != null && !named.isBlank() && !named.trim().equalsIgnoreCase("auto")) {
-                selected = byName(named);
-                log.info("Using backend '{}' (named by {})", selected.name(), source);
+            Optional<Choice> named = namedChoice();
+            if (named.isPresent()) {
+                selected = named.get().backend();
+                log.info("Using backend '{}' ({})", selected.name(), named.get().reason());
             } else {
                 selected = byName(ScalarBackend.NAME);
                 log.info("Using backend '{}' (no backend named; the reference is the fallback)", selected.name());
             }
         }
         return selected;
+    }
+
+    /**
+     * The backend for {@code rule} over {@code parameterCount} parameters when the caller names none:
+     * by name (property, environment), else the machine profile, else a short measurement, else
+     * {@code scalar} (see the class comment). Decided once per rule and size class (powers of 4) and logged once.
+     */
+    public static synchronized Backend select(UpdateRule rule, int parameterCount) {
+        Check.notNull("rule", rule);
+        if (parameterCount < 0) {
+            throw new IllegalArgumentException("parameterCount must be >= 0, got " + parameterCount);
+        }
+        String key = rule.id() + "/" + sizeClass(parameterCount);
+        Choice choice = choices.get(key);
+        if (choice == null) {
+            choice = namedChoice().orElseGet(() -> choose(rule, parameterCount, BackendProfile.defaultPath(),
+                    BackendProfile.currentMachine(), heapCandidates()));
+            choices.put(key, choice);
+            log.info("Using backend '{}' for {} over {} parameters: {}", choice.backend().name(), rule.id(),
+                    parameterCount, choice.reason());
+        }
+        return choice.backend();
+    }
+
+    /** ⌊log₄ n⌋: sizes within a factor of 4 share a choice. */
+    private static int sizeClass(int n) {
+        return n <= 1 ? 0 : (31 - Integer.numberOfLeadingZeros(n)) / 2;
+    }
+
+    private static Optional<Choice> namedChoice() {
+        String named = System.getProperty(PROPERTY);
+        String source = "system property " + PROPERTY;
+        if (named == null || named.isBlank()) {
+            named = System.getenv(ENVIRONMENT);
+            source = "environment variable " + ENVIRONMENT;
+        }
+        if (named == null || named.isBlank() || named.trim().equalsIgnoreCase("auto")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Choice(byName(named), "named by " + source));
+    }
+
+    /** Available backends over heap float[] (what a caller who names no backend passes). */
+    static List<Backend> heapCandidates() {
+        Buffer probe = FloatArrayBuffer.wrap(new float[0]);
+        return available().stream().filter(b -> b.owns(probe)).collect(Collectors.toList());
+    }
+
+    /**
+     * Steps 2–4 of the choice: the profile at {@code profilePath} if it applies to {@code machine} and names
+     * one of {@code candidates}; else a measurement among {@code candidates}; else scalar. The reason says
+     * why any step was skipped (a missing, corrupt or stale profile, …).
+     */
+    static Choice choose(UpdateRule rule, int n, Path profilePath, String machine, List<Backend> candidates) {
+        StringBuilder why = new StringBuilder();
+        Optional<BackendProfile> profile = usableProfile(profilePath, machine, why);
+        if (profile.isPresent()) {
+            Optional<String> name = profile.get().recommend(rule.id(), n);
+            if (name.isEmpty()) {
+                why.append("profile ").append(profilePath).append(" has no entry for ").append(rule.id())
+                        .append(" at ").append(n).append(" parameters");
+            } else {
+                Optional<Backend> b = candidates.stream().filter(c -> c.name().equals(name.get())).findFirst();
+                if (b.isPresent() && b.get().kernel(rule.kernel()).isPresent()) {
+                    return new Choice(b.get(), "recommended by the profile " + profilePath);
+                }
+                why.append("profile ").append(profilePath).append(" recommends '").append(name.get())
+                        .append("', which is not an available heap float[] backend with that kernel here");
+            }
+        }
+        Optional<Choice> measured = measure(rule, n, candidates, MEASURE_MILLIS * 1_000_000L);
+        if (measured.isPresent()) {
+            return new Choice(measured.get().backend(), why + "; " + measured.get().reason());
+        }
+        Backend scalar = candidates.stream().filter(c -> c.name().equals(ScalarBackend.NAME)).findFirst()
+                .orElseGet(ScalarBackend::new);
+        return new Choice(scalar, why + "; no other heap float[] backend to measure, the reference is the fallback");
+    }
+
+    /**
+     * The profile at {@code path} if it can be read, has this format's version and was made on
+     * {@code machine}; otherwise empty, with the reason appended to {@code why}.
+     */
+    static Optional<BackendProfile> usableProfile(Path path, String machine, StringBuilder why) {
+        BackendProfile profile;
+        try {
+            profile = BackendProfile.read(path);
+        } catch (NoSuchFileException e) {
+            why.append("no profile at ").append(path);
+            return Optional.empty();
+        } catch (IOException e) {
+            why.append("profile ").append(path).append(" ignored, unreadable: ").append(e);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            // Malformed, or another format version: the message says which.
+            why.append("profile ignored: ").append(e.getMessage());
+            return Optional.empty();
+        }
+        if (!profile.machine().equals(machine)) {
+            why.append("profile ").append(path).append(" ignored: made on another machine ('")
+                    .append(profile.machine()).append("', this is '").append(machine).append("')");
+            return Optional.empty();
+        }
+        return Optional.of(profile);
+    }
+
+    /**
+     * Runs {@code rule}'s kernel on each candidate for at most {@code budgetNanos} in all (split evenly) over
+     * min(n, 2^20) elements and returns the fastest, or empty when there is nothing to compare.
+     */
+    static Optional<Choice> measure(UpdateRule rule, int n, List<Backend> candidates, long budgetNanos) {
+        List<Backend> runnable = candidates.stream().filter(b -> b.kernel(rule.kernel()).isPresent())
+                .collect(Collectors.toList());
+        if (runnable.size() < 2) {
+            return Optional.empty();
+        }
+        int m = Math.max(1, Math.min(n, 1 << 20));
+        long each = budgetNanos / runnable.size();
+        StepScalars scalars = rule.scalars(0, new StepScalars());
+        float[] pattern = new float[m];
+        for (int i = 0; i < m; i++) {
+            pattern[i] = (float) (1e-3 * ((i * 7919) % 1000 - 500));
+        }
+        Backend best = null;
+        double bestNanos = Double.MAX_VALUE;
+        StringBuilder timings = new StringBuilder();
+        for (Backend b : runnable) {
+            Kernel kernel = b.kernel(rule.kernel()).orElseThrow();
+            Buffer[] buffers = new Buffer[rule.kernel().bufferCount()];
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = b.allocate(m);
+            }
+            buffers[1].copyFrom(pattern);
+            if (rule.kernel() == KernelId.NESTEROV_LOOKAHEAD) {
+                buffers[0].copyFrom(pattern);
+            }
+            // First half warms up (the JIT compiles the loop), second half keeps the best time per call.
+            long start = System.nanoTime();
+            long warmEnd = start + each / 2;
+            long end = start + each;
+            double fastest = Double.MAX_VALUE;
+            while (true) {
+                long t0 = System.nanoTime();
+                if (t0 >= end) {
+                    break;
+                }
+                kernel.apply(scalars, buffers, 0, m);
+                long t1 = System.nanoTime();
+                if (t0 >= warmEnd) {
+                    fastest = Math.min(fastest, t1 - t0);
+                }
+            }
+            if (fastest == Double.MAX_VALUE) {
+                continue; // one call took the whole share: not a contender
+            }
+            timings.append(String.format(Locale.ROOT, " %s %.0f Mparam/s", b.name(), m / fastest * 1e3));
+            if (fastest < bestNanos) {
+                bestNanos = fastest;
+                best = b;
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Choice(best, "fastest in a " + budgetNanos / 1_000_000 + " ms measurement of "
+                + rule.id() + " over " + m + " parameters:" + timings));
     }
 
     private static void closeAll() {

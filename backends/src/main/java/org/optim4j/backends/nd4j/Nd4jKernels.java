@@ -1,0 +1,103 @@
+package org.optim4j.backends.nd4j;
+
+import org.nd4j.linalg.api.blas.Level1;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdaGradUpdater;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.api.ops.impl.updaters.NesterovsUpdater;
+import org.nd4j.linalg.api.ops.impl.updaters.RmsPropUpdater;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.optim4j.spi.Buffer;
+import org.optim4j.spi.StepScalars;
+
+/**
+ * The {@code nd4j} kernels: ND4J's native fused updater op where one computes the spec's rule exactly
+ * (with the hyper-parameter mapping stated on each method), BLAS level-1 where the rule is an axpy/scal,
+ * and in-place ops otherwise. No array is allocated per step: the updater ops write their {@code update}
+ * into the state buffer's scratch array (made at the first step), and the state arrays are the ops'
+ * outputs, updated in place.
+ */
+final class Nd4jKernels {
+    private Nd4jKernels() {
+    }
+
+    /** Buffer {@code b} as an INDArray over elements [from, to): the whole array when the range is whole. */
+    private static INDArray a(Buffer b, int from, int to) {
+        INDArray x = ((Nd4jBuffer) b).array();
+        return from == 0 && to == x.length() ? x : x.get(NDArrayIndex.interval(from, to));
+    }
+
+    /** The update scratch belonging to state buffer {@code b}, over [from, to). */
+    private static INDArray scratch(Buffer b, int from, int to) {
+        INDArray x = ((Nd4jBuffer) b).scratch();
+        return from == 0 && to == x.length() ? x : x.get(NDArrayIndex.interval(from, to));
+    }
+
+    private static Level1 blas() {
+        return Nd4j.getBlasWrapper().level1();
+    }
+
+    /** θ = θ − α·g: one BLAS axpy. */
+    static void sgd(StepScalars k, Buffer[] b, int from, int to) {
+        INDArray theta = a(b[0], from, to), g = a(b[1], from, to);
+        blas().axpy(theta.length(), -k.alpha(), g, theta);
+    }
+
+    /** s = ρ·s − α·g (scal, axpy); θ = θ + s (axpy). No native momentum op computes this convention in one pass. */
+    static void momentum(StepScalars k, Buffer[] b, int from, int to) {
+        INDArray theta = a(b[0], from, to), g = a(b[1], from, to), s = a(b[2], from, to);
+        long n = theta.length();
+        blas().scal(n, k.rho1(), s);
+        blas().axpy(n, -k.alpha(), g, s);
+        blas().axpy(n, 1, s, theta);
+    }
+
+    /**
+     * Reparametrised Nesterov with the native {@code NesterovsUpdater(g, s, update, s, α, ρ)}:
+     * s' = ρ·s − α·g, update = ρ·s − (1+ρ)·s'; then θ̃ −= update (axpy) gives θ̃ + (1+ρ)·s' − ρ·s.
+     */
+    static void nesterov(StepScalars k, Buffer[] b, int from, int to) {
+        INDArray theta = a(b[0], from, to), g = a(b[1], from, to), s = a(b[2], from, to);
+        INDArray update = scratch(b[2], from, to);
+        Nd4j.exec(new NesterovsUpdater(g, s, update, s, k.alpha(), k.rho1()));
+        blas().axpy(theta.length(), -1, update, theta);
+    }
+
+    /** p = θ + ρ·s: a copy and an axpy. */
+    static void nesterovLookahead(StepScalars k, Buffer[] b, int from, int to) {
+        INDArray theta = a(b[0], from, to), s = a(b[1], from, to), p = a(b[2], from, to);
+        p.assign(theta);
+        blas().axpy(p.length(), k.rho1(), s, p);
+    }
+
+    /** Native {@code AdaGradUpdater(g, r, update, r, α, ε)}: r += g², update = α·g/(√r + ε); θ −= update. */
+    static void adaGrad(StepScalars k, Buffer[] b, int from, int to) {
+        INDArray theta = a(b[0], from, to), g = a(b[1], from, to), r = a(b[2], from, to);
+        INDArray update = scratch(b[2], from, to);
+        Nd4j.exec(new AdaGradUpdater(g, r, update, r, k.alpha(), k.epsilon()));
+        blas().axpy(theta.length(), -1, update, theta);
+    }
+
+    /** Native {@code RmsPropUpdater(g, r, update, r, α, ρ₂, ε)}: r = ρ₂·r + (1−ρ₂)·g², update = α·g/(√r + ε); θ −= update. */
+    static void rmsProp(StepScalars k, Buffer[] b, int from, int to) {
+        INDArray theta = a(b[0], from, to), g = a(b[1], from, to), r = a(b[2], from, to);
+        INDArray update = scratch(b[2], from, to);
+        Nd4j.exec(new RmsPropUpdater(g, r, update, r, k.alpha(), k.rho2(), k.epsilon()));
+        blas().axpy(theta.length(), -1, update, theta);
+    }
+
+    /**
+     * Native {@code AdamUpdater(g, r, s, update, r, s, α, ρ₁, ρ₂, ε', t)}. Its update is
+     * α·√(1−ρ₂^(t+1))/(1−ρ₁^(t+1)) · s/(√r + ε'), i.e. ε is added to the uncorrected √r; passing
+     * ε' = ε·√(1−ρ₂^(t+1)) makes it exactly the spec's α·ŝ/(√r̂ + ε). Then θ −= update.
+     */
+    static void adam(StepScalars k, Buffer[] b, int from, int to) {
+        INDArray theta = a(b[0], from, to), g = a(b[1], from, to), s = a(b[2], from, to), r = a(b[3], from, to);
+        INDArray update = scratch(b[2], from, to);
+        double epsilon = k.epsilon() * Math.sqrt(k.biasCorrection2());
+        int t = (int) Math.min(k.step(), Integer.MAX_VALUE);
+        Nd4j.exec(new AdamUpdater(g, r, s, update, r, s, k.alpha(), k.rho1(), k.rho2(), epsilon, t));
+        blas().axpy(theta.length(), -1, update, theta);
+    }
+}
