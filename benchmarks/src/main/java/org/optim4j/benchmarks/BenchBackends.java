@@ -3,6 +3,7 @@ package org.optim4j.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 import org.optim4j.backend.Backends;
+import org.optim4j.backends.simd.SimdBackend;
 import org.optim4j.spi.Backend;
 
 /**
@@ -15,8 +16,6 @@ public final class BenchBackends {
     /** Every variant, in table order. */
     public static final List<String> ALL = List.of("scalar", SIMD_ONE_THREAD, "simd", "nd4j");
 
-    private static final String SIMD_CLASS = "org.optim4j.backends.simd.SimdBackend";
-
     private BenchBackends() {
     }
 
@@ -28,7 +27,8 @@ public final class BenchBackends {
      */
     public static Backend open(String name) {
         if (SIMD_ONE_THREAD.equals(name)) {
-            return simd(1);
+            Backends.byName(SimdBackend.NAME); // fails with the reason when simd cannot run here
+            return new SimdBackend(1);
         }
         return Backends.byName(name);
     }
@@ -50,14 +50,5 @@ public final class BenchBackends {
             }
         }
         return names;
-    }
-
-    private static Backend simd(int threads) {
-        Backends.byName("simd"); // fails with the reason when simd cannot run here
-        try {
-            return (Backend) Class.forName(SIMD_CLASS).getConstructor(int.class).newInstance(threads);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create " + SIMD_CLASS + "(" + threads + ")", e);
-        }
     }
 }

@@ -50,14 +50,13 @@ public class StepBenchmark {
     private Optimizer optimizer;
     private Buffer parameters;
     private Buffer gradient;
-    private float[] initialParameters;
-    private float[] zeros;
+    private Refill refill;
 
     @Setup(Level.Trial)
     public void setUp() {
         Workload workload = Workload.of(size);
         implementation = BenchBackends.open(backend);
-        initialParameters = workload.initialParameters();
+        float[] initialParameters = workload.initialParameters();
         float[] g = workload.gradient();
         ReferenceCheck.requireAgreement(rule + " on " + backend, BenchRules.rule(rule), implementation,
                 initialParameters, g);
@@ -68,15 +67,15 @@ public class StepBenchmark {
         gradient = grads.flat();
         gradient.copyFrom(g);
         optimizer = Optimizer.create(BenchRules.rule(rule), implementation, params.size());
-        zeros = new float[params.size()];
+        refill = Refill.of(parameters, initialParameters);
     }
 
     /** θ back to θ₀ and the state back to zero: every iteration measures the same work. */
     @Setup(Level.Iteration)
     public void reset() {
-        parameters.copyFrom(initialParameters);
+        refill.parameters(parameters);
         for (Buffer state : optimizer.state().buffers()) {
-            state.copyFrom(zeros);
+            refill.zero(state);
         }
     }
 
