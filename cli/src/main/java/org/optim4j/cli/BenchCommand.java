@@ -13,7 +13,9 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -34,6 +36,10 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.optim4j.backend.BackendProfile;
+import org.optim4j.backend.Backends;
+import org.optim4j.spi.Backend;
+import org.optim4j.spi.Buffer;
+import org.optim4j.spi.FloatArrayBuffer;
 import org.optim4j.benchmarks.BenchBackends;
 import org.optim4j.benchmarks.BenchRules;
 import org.optim4j.benchmarks.ReferenceCheck;
@@ -134,13 +140,14 @@ final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         Report report = Report.of(measurements);
+        // The profile serves callers who name no backend, i.e. who pass heap float[]: recommend among those backends.
+        Map<String, TreeMap<Integer, String>> recommendations = report.recommendations(heapBackends());
         Path profilePath = profile != null ? profile : BackendProfile.defaultPath();
-        BackendProfile written = new BackendProfile(BackendProfile.currentMachine(), Instant.now(),
-                report.recommendations());
+        BackendProfile written = new BackendProfile(BackendProfile.currentMachine(), Instant.now(), recommendations);
         written.write(profilePath);
 
         if (json) {
-            JsonObject o = report.json();
+            JsonObject o = report.json(recommendations);
             o.addProperty("machine", BackendProfile.currentMachine());
             o.addProperty("jvm", jvm());
             o.addProperty("created", written.created().toString());
@@ -157,8 +164,9 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
             out.print(report.table());
             out.println();
-            out.println("Recommended backend (fastest measured here), by rule and parameter count n:");
-            out.print(report.recommendationText());
+            out.println("Recommended backend for float[] parameters (fastest measured here; written to the profile), "
+                    + "by rule and parameter count n:");
+            out.print(Report.recommendationText(recommendations));
         }
         out.flush();
         err.println("JMH results: " + jmhJson + (from == null ? " (log: " + logFile() + ")" : ""));
@@ -309,6 +317,12 @@ final class BenchCommand implements Callable<Integer> {
         String name = results.getFileName().toString();
         String base = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
         return results.resolveSibling(base + ".log");
+    }
+
+    /** Available backends whose buffers are heap float[] (nd4j users pick nd4j by name for their INDArrays). */
+    private static List<String> heapBackends() {
+        Buffer probe = FloatArrayBuffer.wrap(new float[0]);
+        return Backends.available().stream().filter(b -> b.owns(probe)).map(Backend::name).toList();
     }
 
     private static String jvm() {

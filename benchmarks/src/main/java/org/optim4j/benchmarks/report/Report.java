@@ -29,8 +29,6 @@ public final class Report {
             ROOFLINE_ONE_THREAD, ROOFLINE);
     /** Our backends (the others are peers and the roofline). */
     public static final List<String> BACKENDS = List.of("scalar", "simd1", "simd", "nd4j");
-    /** Backends a profile may name ({@code simd1} is a measurement variant, not a backend name). */
-    static final List<String> SELECTABLE = List.of("scalar", "simd", "nd4j");
 
     /**
      * One line of the table.
@@ -100,23 +98,27 @@ public final class Report {
     }
 
     /**
-     * For each rule, the fastest selectable backend per size range, in {@link org.optim4j.backend.BackendProfile}'s
+     * For each rule, the fastest of {@code candidates} per size range, in {@link org.optim4j.backend.BackendProfile}'s
      * form (smallest size an entry covers → backend). Only single-tensor sizes count; where the winner
      * changes between two measured sizes, the range boundary is their geometric mean.
+     *
+     * @param candidates backend names the choice may return (e.g. those over heap {@code float[]};
+     *                   {@code simd1} is a measurement variant, not a backend name)
      */
-    public Map<String, TreeMap<Integer, String>> recommendations() {
+    public Map<String, TreeMap<Integer, String>> recommendations(List<String> candidates) {
+        List<String> selectable = List.copyOf(candidates);
         Map<String, TreeMap<Integer, String>> out = new LinkedHashMap<>();
         for (String rule : BenchRules.IDS) {
             TreeMap<Integer, String> winners = new TreeMap<>();
             for (Row r : rows) {
                 Measurement m = r.measurement();
                 if (!m.rule().equals(rule) || Workload.of(m.size()).tensors() != 1
-                        || !SELECTABLE.contains(m.implementation())) {
+                        || !selectable.contains(m.implementation())) {
                     continue;
                 }
                 Row best = rows.stream().filter(o -> o.measurement().rule().equals(rule)
                                 && o.measurement().size().equals(m.size())
-                                && SELECTABLE.contains(o.measurement().implementation()))
+                                && selectable.contains(o.measurement().implementation()))
                         .max(Comparator.comparingDouble(o -> o.measurement().mparamPerSecond())).orElseThrow();
                 winners.put(m.parameters(), best.measurement().implementation());
             }
@@ -162,10 +164,10 @@ public final class Report {
         return b.toString();
     }
 
-    /** The recommendation as text: one line per rule. */
-    public String recommendationText() {
+    /** The recommendations as text: one line per rule. */
+    public static String recommendationText(Map<String, TreeMap<Integer, String>> recommendations) {
         StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, TreeMap<Integer, String>> e : recommendations().entrySet()) {
+        for (Map.Entry<String, TreeMap<Integer, String>> e : recommendations.entrySet()) {
             b.append(String.format(Locale.ROOT, "%-9s", e.getKey()));
             List<Map.Entry<Integer, String>> ranges = new ArrayList<>(e.getValue().entrySet());
             for (int i = 0; i < ranges.size(); i++) {
@@ -194,8 +196,8 @@ public final class Report {
         return b.toString();
     }
 
-    /** The rows and recommendations as JSON (NaN, where a column does not apply, as null). */
-    public JsonObject json() {
+    /** The rows and {@code recommendations} as JSON (NaN, where a column does not apply, as null). */
+    public JsonObject json(Map<String, TreeMap<Integer, String>> recommendations) {
         JsonObject o = new JsonObject();
         JsonArray results = new JsonArray();
         for (Row r : rows) {
@@ -217,7 +219,7 @@ public final class Report {
         }
         o.add("results", results);
         JsonObject rec = new JsonObject();
-        recommendations().forEach((rule, ranges) -> {
+        recommendations.forEach((rule, ranges) -> {
             JsonArray a = new JsonArray();
             ranges.forEach((from, backend) -> {
                 JsonObject e = new JsonObject();
