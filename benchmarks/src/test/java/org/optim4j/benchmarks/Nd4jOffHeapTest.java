@@ -26,7 +26,7 @@ import org.optim4j.spi.Buffer;
  * <p>Measured here (1.0.0-M2.1): the BLAS rules (sgd, momentum) allocate nothing; each {@code Nd4j.exec}
  * of a native updater op allocates its scalar arguments (8 bytes each, e.g. 40 for Adam's α, ρ₁, ρ₂, ε
  * and t), released at the next collection. The test holds that bound: no array is ever allocated per
- * step (64K floats would be 256 KB), only a few argument bytes independent of the parameter count.
+ * step (4K floats would be 16 KB), only a few argument bytes independent of the parameter count.
  */
 class Nd4jOffHeapTest {
     private static final int STEPS = 200;
@@ -42,7 +42,7 @@ class Nd4jOffHeapTest {
     void stepsAllocateNoOffHeapArray(String rule) {
         assumeTrue(BenchBackends.available().contains("nd4j"), "the nd4j backend is not available here");
         Backend nd4j = BenchBackends.open("nd4j");
-        Workload w = Workload.of("65536");
+        Workload w = Workload.of("4096");
         ParameterSet params = w.layout(nd4j);
         Buffer theta = params.flat();
         Buffer g = params.newLike().flat();
