@@ -26,6 +26,7 @@ import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -68,13 +69,18 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchCommand implements Callable<Integer> {
     private static final String PACKAGE = "org\\.optim4j\\.benchmarks\\.";
     private static final String STEP = PACKAGE + "StepBenchmark\\.step$";
-    private static final String ROOFLINE_ALL = PACKAGE + "roofline\\.RooflineBenchmark\\.allThreads$";
+    private static final String ROOFLINE = PACKAGE + "roofline\\.RooflineBenchmark\\.";
     private static final String DL4J = PACKAGE + "peers\\.Dl4jUpdaterBenchmark\\.step$";
     private static final String WHOLE_SUITE = PACKAGE + ".*";
     private static final List<String> ALL_SIZES = List.of("4096", "65536", "1048576", "16777216", "256x65536", "mixed");
+    /** 4M stands for the memory-bound sizes in the short sweep (28 bytes × 4M = 112 MB per Adam step, far beyond
+     * the caches), at a quarter of 16M's set-up and step time. */
+    private static final List<String> DEFAULT_SIZES = List.of("4096", "65536", "1048576", "4194304");
+    private static final List<String> QUICK_SIZES = List.of("65536");
     /** JVM warm-up, ND4J's native start-up and JMH's own work, seen on a 2-core machine. */
     private static final double FIXED_SECONDS = 5;
     private static final double MIN_ITERATION_SECONDS = 0.02;
+    private static final int WARMUPS = 1;
     private static final String ND4J_LOG_LEVEL = "org.slf4j.simpleLogger.log.org.nd4j";
 
     @Option(names = "--quick", description = "A coarse sweep at one size (64K) in about 10 s.")
@@ -90,7 +96,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sizes", split = ",", paramLabel = "SIZE",
             description = "Sizes to measure: parameter counts, COUNTxLENGTH (many tensors) or 'mixed' "
-                    + "(default: 4096,65536,1048576,16777216; --quick: 65536; --full: those and 256x65536,mixed).")
+                    + "(default: 4096,65536,1048576,4194304; --quick: 65536; --full: 4096,65536,1048576,16777216,"
+                    + "256x65536,mixed).")
     List<String> sizes;
 
     @Option(names = "--jmh", paramLabel = "ARGS",
@@ -116,12 +123,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Print the results as CSV instead of the table.")
     boolean csv;
 
+    @Option(names = "--markdown", description = "Print a compact Markdown table (one line per rule and size) instead.")
+    boolean markdown;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         validate();
+        // ND4J introduces itself at length on INFO when it loads; keep the console to the progress and the table.
+        if (System.getProperty(ND4J_LOG_LEVEL) == null) {
+            System.setProperty(ND4J_LOG_LEVEL, "warn");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path jmhJson = from != null ? from : results;
@@ -156,6 +170,8 @@ final class BenchCommand implements Callable<Integer> {
             out.println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(o));
         } else if (csv) {
             out.print(report.csv());
+        } else if (markdown) {
+            out.print(report.markdown());
         } else {
             out.printf("optim4j bench — %s, %s, %s%n", BackendProfile.currentMachine(), jvm(), written.created());
             out.println("Mparam/s = parameters updated per second; GB/s from the bytes each rule must move; "
@@ -186,8 +202,8 @@ final class BenchCommand implements Callable<Integer> {
         if (quick && full) {
             throw new ParameterException(spec.commandLine(), "--quick and --full exclude each other");
         }
-        if (json && csv) {
-            throw new ParameterException(spec.commandLine(), "--json and --csv exclude each other");
+        if ((json ? 1 : 0) + (csv ? 1 : 0) + (markdown ? 1 : 0) > 1) {
+            throw new ParameterException(spec.commandLine(), "--json, --csv and --markdown exclude each other");
         }
         if (budgetSeconds != null && !(budgetSeconds > 0)) {
             throw new ParameterException(spec.commandLine(), "--time must be > 0 seconds, got " + budgetSeconds);
@@ -209,10 +225,55 @@ final class BenchCommand implements Callable<Integer> {
     /** Runs JMH; returns the benchmarks that were expected but produced no result. */
     private Set<String> measure(PrintWriter err) throws IOException {
         List<String> backends = BenchBackends.available();
-        List<String> sizeList = sizes != null ? sizes : quick ? List.of("65536") : full ? ALL_SIZES
-                : List.of("4096", "65536", "1048576", "16777216");
+        List<String> sizeList = sizes != null ? sizes : quick ? QUICK_SIZES : full ? ALL_SIZES : DEFAULT_SIZES;
         Set<String> expected = expected(backends, sizeList);
+        Files.createDirectories(results.toAbsolutePath().getParent());
+        double budget = budgetSeconds != null ? budgetSeconds : quick ? 10 : 60;
+        err.println("optim4j bench: " + expected.size() + " benchmarks, "
+                + (full ? "forked (the whole suite: many minutes)"
+                : String.format(Locale.ROOT, "in this JVM within about %.0f s", budget))
+                + "; sizes " + sizeList + ", backends " + backends);
+        err.flush();
 
+        List<RunResult> all = new ArrayList<>();
+        Path log = logFile();
+        long start = System.nanoTime();
+        try (PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8));
+             ProgressBar bar = new ProgressBarBuilder().setTaskName("bench").setInitialMax(expected.size())
+                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build()) {
+            ProgressOutput output = new ProgressOutput(bar, logWriter);
+            if (full) {
+                all.addAll(new Runner(options(backends, sizes).include(WHOLE_SUITE).build(), output).run());
+            } else {
+                // One run per size, smallest first; each takes its share of what is left of the budget, so
+                // slow set-ups or a busy machine shorten the later iterations instead of the budget growing.
+                for (int i = 0; i < sizeList.size(); i++) {
+                    List<String> rest = sizeList.subList(i, sizeList.size());
+                    double left = budget - (System.nanoTime() - start) / 1e9 - (i == 0 ? FIXED_SECONDS : 0);
+                    TimeValue t = iterationTime(left, rest, backends.size());
+                    logWriter.printf(Locale.ROOT, "# size %s: iterations of %s (%.1f s of the budget left)%n",
+                            sizeList.get(i), t, left);
+                    ChainedOptionsBuilder options = options(backends, List.of(sizeList.get(i)))
+                            .include(STEP).include(ROOFLINE).include(DL4J)
+                            .forks(0).warmupIterations(WARMUPS).warmupTime(t)
+                            .measurementIterations(iterations()).measurementTime(t);
+                    all.addAll(new Runner(options.build(), output).run());
+                }
+            }
+        } catch (RunnerException e) {
+            throw new IllegalStateException("JMH failed: " + e.getMessage() + " (see " + log + ")", e);
+        }
+        ResultFormatFactory.getInstance(ResultFormatType.JSON, results.toString()).writeOut(all);
+        err.printf(Locale.ROOT, "Measured in %.0f s.%n", (System.nanoTime() - start) / 1e9);
+        Set<String> missing = new LinkedHashSet<>(expected);
+        for (Measurement m : JmhResults.read(results)) {
+            missing.remove(key(m.implementation(), m.rule(), m.size()));
+        }
+        return missing;
+    }
+
+    /** Options every run shares: the sizes (if given), the available backends, the GC profiler, extra JMH options. */
+    private ChainedOptionsBuilder options(List<String> backends, List<String> sizeList) {
         ChainedOptionsBuilder options = new OptionsBuilder();
         if (jmhArgs != null) {
             try {
@@ -221,62 +282,27 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--jmh: " + e.getMessage());
             }
         }
-        if (full) {
-            options.include(WHOLE_SUITE);
-        } else {
-            options.include(STEP).include(ROOFLINE_ALL).include(DL4J);
-        }
-        if (sizes != null || !full) {
+        if (sizeList != null) {
             options.param("size", sizeList.toArray(new String[0]));
         }
-        options.param("backend", backends.toArray(new String[0]));
-        options.addProfiler(GCProfiler.class);
-        options.shouldFailOnError(false);
-        Files.createDirectories(results.toAbsolutePath().getParent());
-        options.resultFormat(ResultFormatType.JSON).result(results.toString());
+        return options.param("backend", backends.toArray(new String[0]))
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(false);
+    }
 
-        String plan;
-        if (full) {
-            plan = expected.size() + " benchmarks, forked (the whole suite: many minutes)";
-        } else {
-            double budget = budgetSeconds != null ? budgetSeconds : quick ? 10 : 60;
-            int warmups = 1;
-            int iterations = quick ? 1 : 2;
-            double setup = 0;
-            for (String s : sizeList) {
-                setup += setupSeconds(Workload.of(s).parameters()) * expected.stream().filter(e -> e.endsWith(" " + s)).count();
-            }
-            double perIteration = (0.85 * budget - FIXED_SECONDS - setup) / (expected.size() * (warmups + iterations));
-            if (perIteration < MIN_ITERATION_SECONDS) {
-                err.printf(Locale.ROOT, "Budget of %.0f s is too small for %d benchmarks: iterations of %.0f ms instead.%n",
-                        budget, expected.size(), MIN_ITERATION_SECONDS * 1000);
-                perIteration = MIN_ITERATION_SECONDS;
-            }
-            TimeValue t = TimeValue.milliseconds(Math.round(perIteration * 1000));
-            options.forks(0).warmupIterations(warmups).warmupTime(t).measurementIterations(iterations).measurementTime(t);
-            plan = String.format(Locale.ROOT, "%d benchmarks in this JVM, %d+%d iterations of %s each (budget %.0f s)",
-                    expected.size(), warmups, iterations, t, budget);
-        }
-        err.println("optim4j bench: " + plan + "; sizes " + sizeList + ", backends " + backends);
-        err.flush();
+    private int iterations() {
+        return quick ? 1 : 2;
+    }
 
-        // ND4J introduces itself at length on INFO; keep the console to the progress bar.
-        if (System.getProperty(ND4J_LOG_LEVEL) == null) {
-            System.setProperty(ND4J_LOG_LEVEL, "warn");
+    /** Iteration time that spends {@code seconds} on the benchmarks of {@code sizes}, after their set-up. */
+    private TimeValue iterationTime(double seconds, List<String> sizes, int backends) {
+        int perSize = BenchRules.IDS.size() * (backends + 2) + 5; // + the two rooflines, + DL4J's five rules
+        double setup = 0;
+        for (String s : sizes) {
+            setup += setupSeconds(Workload.of(s).parameters()) * perSize;
         }
-        Path log = logFile();
-        try (PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8));
-             ProgressBar bar = new ProgressBarBuilder().setTaskName("bench").setInitialMax(expected.size())
-                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build()) {
-            new Runner(options.build(), new ProgressOutput(bar, logWriter)).run();
-        } catch (RunnerException e) {
-            throw new IllegalStateException("JMH failed: " + e.getMessage() + " (see " + log + ")", e);
-        }
-        Set<String> missing = new LinkedHashSet<>(expected);
-        for (Measurement m : JmhResults.read(results)) {
-            missing.remove(key(m.implementation(), m.rule(), m.size()));
-        }
-        return missing;
+        double perIteration = (0.9 * seconds - setup) / (perSize * sizes.size() * (WARMUPS + iterations()));
+        return TimeValue.milliseconds(Math.round(1000 * Math.max(MIN_ITERATION_SECONDS, perIteration)));
     }
 
     /** "implementation rule size" of every benchmark the run should produce. */
@@ -290,9 +316,7 @@ final class BenchCommand implements Callable<Integer> {
                     keys.add(key(b, rule, size));
                 }
                 keys.add(key(Report.ROOFLINE, rule, size));
-                if (full) {
-                    keys.add(key(Report.ROOFLINE_ONE_THREAD, rule, size));
-                }
+                keys.add(key(Report.ROOFLINE_ONE_THREAD, rule, size));
             }
             for (String rule : peerRules) {
                 keys.add(key(Report.DL4J, rule, size));
@@ -308,9 +332,12 @@ final class BenchCommand implements Callable<Integer> {
         return implementation + " " + rule + " " + size;
     }
 
-    /** Set-up time of one benchmark: seeded data, copies, and the reference check. */
+    /**
+     * Time of one benchmark beyond its iterations: seeded data, buffers, the reference check, and the
+     * slowest implementations' steps that outlast a short iteration (seen on a busy 2-core machine).
+     */
     private static double setupSeconds(int parameters) {
-        return 3e-8 * parameters + 2e-7 * ReferenceCheck.checkedLength(parameters);
+        return 6e-8 * parameters + 2e-7 * ReferenceCheck.checkedLength(parameters);
     }
 
     private Path logFile() {

@@ -54,7 +54,7 @@ class BenchCommandTest {
         assertEquals(0, code, err.toString());
 
         int backends = BenchBackends.available().size();
-        int expected = BenchRules.IDS.size() * (backends + 1) + 5; // + roofline per rule, + DL4J's five rules
+        int expected = BenchRules.IDS.size() * (backends + 2) + 5; // + two rooflines per rule, + DL4J's five rules
         List<Measurement> measured = JmhResults.read(results);
         assertEquals(expected, measured.size(), "every benchmark produced a result\n" + err);
         JsonObject json = JsonParser.parseString(out.toString()).getAsJsonObject();

@@ -164,6 +164,46 @@ public final class Report {
         return b.toString();
     }
 
+    /**
+     * A compact Markdown table for a README: one line per rule and size with every implementation's
+     * Mparam/s, the roofline, and the fastest backend's share of the roofline and speed-up over DL4J.
+     */
+    public String markdown() {
+        List<String> implementations = ORDER.stream()
+                .filter(i -> !i.startsWith(ROOFLINE) && rows.stream().anyMatch(r -> r.measurement().implementation().equals(i)))
+                .toList();
+        StringBuilder b = new StringBuilder("| rule | size |");
+        implementations.forEach(i -> b.append(' ').append(i).append(" |"));
+        b.append(" roofline GB/s | fastest | % roofline | × DL4J |\n|---|---|");
+        implementations.forEach(i -> b.append("---:|"));
+        b.append("---:|---|---:|---:|\n");
+        List<String> seen = new ArrayList<>();
+        for (Row row : rows) {
+            Measurement m = row.measurement();
+            String key = m.rule() + "/" + m.size();
+            if (seen.contains(key)) {
+                continue;
+            }
+            seen.add(key);
+            b.append("| ").append(m.rule()).append(" | ").append(Workload.label(m.size())).append(" |");
+            for (String i : implementations) {
+                b.append(' ').append(find(m.rule(), m.size(), i)
+                        .map(r -> String.format(Locale.ROOT, "%.0f", r.measurement().mparamPerSecond())).orElse("–"))
+                        .append(" |");
+            }
+            double roofline = rows.stream().filter(r -> r.measurement().rule().equals(m.rule())
+                            && r.measurement().size().equals(m.size())
+                            && r.measurement().implementation().startsWith(ROOFLINE))
+                    .mapToDouble(Row::gbPerSecond).max().orElse(Double.NaN);
+            b.append(Double.isNaN(roofline) ? " – |" : String.format(Locale.ROOT, " %.1f |", roofline));
+            Optional<Row> fastest = fastest(m.rule(), m.size());
+            b.append(' ').append(fastest.map(r -> r.measurement().implementation()).orElse("–")).append(" |")
+                    .append(' ').append(fastest.map(r -> percent(r.rooflineFraction())).orElse("–")).append(" |")
+                    .append(' ').append(fastest.map(r -> ratio(r.speedupOverDl4j())).orElse("–")).append(" |\n");
+        }
+        return b.toString();
+    }
+
     /** The recommendations as text: one line per rule. */
     public static String recommendationText(Map<String, TreeMap<Integer, String>> recommendations) {
         StringBuilder b = new StringBuilder();
