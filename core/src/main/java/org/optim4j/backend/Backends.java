@@ -183,7 +183,9 @@ public final class Backends {
     /** Available backends over heap float[] (what a caller who names no backend passes). */
     static List<Backend> heapCandidates() {
         Buffer probe = FloatArrayBuffer.wrap(new float[0]);
-        return available().stream().filter(b -> b.owns(probe)).collect(Collectors.toList());
+        // Storage first: asking an INDArray backend whether it is available would load its natives (seconds).
+        return all().stream().filter(b -> b.owns(probe)).filter(b -> b.availability().available())
+                .collect(Collectors.toList());
     }
 
     /**
@@ -246,7 +248,7 @@ public final class Backends {
 
     /**
      * Runs {@code rule}'s kernel on each candidate for at most {@code budgetNanos} in all (split evenly) over
-     * min(n, 2^20) elements and returns the fastest, or empty when there is nothing to compare.
+     * min(n, 2^16) elements and returns the fastest, or empty when there is nothing to compare.
      */
     static Optional<Choice> measure(UpdateRule rule, int n, List<Backend> candidates, long budgetNanos) {
         List<Backend> runnable = candidates.stream().filter(b -> b.kernel(rule.kernel()).isPresent())
@@ -254,7 +256,7 @@ public final class Backends {
         if (runnable.size() < 2) {
             return Optional.empty();
         }
-        int m = Math.max(1, Math.min(n, 1 << 20));
+        int m = Math.max(1, Math.min(n, 1 << 16)); // small enough to set up in a few ms
         long each = budgetNanos / runnable.size();
         StepScalars scalars = rule.scalars(0, new StepScalars());
         float[] pattern = new float[m];

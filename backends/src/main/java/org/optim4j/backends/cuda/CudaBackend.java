@@ -60,9 +60,24 @@ public final class CudaBackend implements Backend {
         String loaded = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName();
         if (!loaded.equals(ND4J_CUDA_BACKEND)) {
             return Availability.no("nd4j-cuda is on the class path but ND4J loaded " + loaded
-                    + " (no usable GPU or CUDA 11.6 runtime here)");
+                    + ": no usable GPU or CUDA 11.6 runtime here (" + cudaRuntimeProblem() + ")");
         }
         return new Availability(true, "ND4J on CUDA");
+    }
+
+    /** Why the CUDA runtime would not load, as far as loading it tells. */
+    private static String cudaRuntimeProblem() {
+        try {
+            Class.forName("org.bytedeco.cuda.global.cudart", true, CudaBackend.class.getClassLoader());
+            return "the CUDA runtime loads, but ND4J found no device it can use";
+        } catch (Throwable t) {
+            // Typically UnsatisfiedLinkError: libcuda.so.1 (the driver) is missing.
+            Throwable root = t;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            return root.toString();
+        }
     }
 
     @Override

@@ -38,13 +38,22 @@ public final class Nd4jBackend implements Backend {
             throw new IllegalArgumentException("precision must not be null");
         }
         this.precision = precision;
-        kernels.put(KernelId.SGD, Nd4jKernels::sgd);
-        kernels.put(KernelId.MOMENTUM, Nd4jKernels::momentum);
-        kernels.put(KernelId.NESTEROV, Nd4jKernels::nesterov);
-        kernels.put(KernelId.NESTEROV_LOOKAHEAD, Nd4jKernels::nesterovLookahead);
-        kernels.put(KernelId.ADAGRAD, Nd4jKernels::adaGrad);
-        kernels.put(KernelId.RMSPROP, Nd4jKernels::rmsProp);
-        kernels.put(KernelId.ADAM, Nd4jKernels::adam);
+        put(KernelId.SGD, Nd4jKernels::sgd);
+        put(KernelId.MOMENTUM, Nd4jKernels::momentum);
+        put(KernelId.NESTEROV, Nd4jKernels::nesterov);
+        put(KernelId.NESTEROV_LOOKAHEAD, Nd4jKernels::nesterovLookahead);
+        put(KernelId.ADAGRAD, Nd4jKernels::adaGrad);
+        put(KernelId.RMSPROP, Nd4jKernels::rmsProp);
+        put(KernelId.ADAM, Nd4jKernels::adam);
+    }
+
+    private void put(KernelId id, Kernel kernel) {
+        // ND4J ops reject empty arrays; an empty range has nothing to update.
+        kernels.put(id, (scalars, buffers, from, to) -> {
+            if (to > from) {
+                kernel.apply(scalars, buffers, from, to);
+            }
+        });
     }
 
     public Buffer.Precision precision() {

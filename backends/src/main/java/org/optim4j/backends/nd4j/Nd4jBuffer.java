@@ -89,11 +89,17 @@ public final class Nd4jBuffer implements Buffer {
 
     @Override
     public float[] toFloatArray() {
+        if (array.length() == 0) {
+            return new float[0];
+        }
         return array.castTo(DataType.FLOAT).toFloatVector();
     }
 
     /** A copy of the elements as doubles (exact for either precision). */
     public double[] toDoubleArray() {
+        if (array.length() == 0) {
+            return new double[0];
+        }
         return array.castTo(DataType.DOUBLE).toDoubleVector();
     }
 
@@ -103,7 +109,9 @@ public final class Nd4jBuffer implements Buffer {
             throw new IllegalArgumentException(
                     "source length " + src.length + " does not match buffer length " + length());
         }
-        array.assign(Nd4j.createFromArray(src).castTo(array.dataType()));
+        if (src.length > 0) {
+            array.assign(Nd4j.createFromArray(src).castTo(array.dataType()));
+        }
     }
 
     @Override
