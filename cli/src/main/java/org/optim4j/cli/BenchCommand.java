@@ -86,8 +86,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A coarse sweep at one size (64K) in about 10 s.")
     boolean quick;
 
-    @Option(names = "--full", description = "The whole JMH suite, forked, with every size, the one-thread roofline "
-            + "and ND4J's native ops (many minutes).")
+    @Option(names = "--full", description = "The whole JMH suite, forked: every size (with 16M, 256x64K and mixed) "
+            + "and ND4J's native ops too (many minutes).")
     boolean full;
 
     @Option(names = "--time", paramLabel = "SECONDS",
@@ -109,7 +109,8 @@ final class BenchCommand implements Callable<Integer> {
     Path results;
 
     @Option(names = "--from", paramLabel = "FILE",
-            description = "Measure nothing: report on an earlier run's JMH JSON.")
+            description = "Measure nothing: report on an earlier run's JMH JSON (writes a profile only with --profile, "
+                    + "stamped as this machine's).")
     Path from;
 
     @Option(names = "--profile", paramLabel = "FILE",
@@ -156,9 +157,12 @@ final class BenchCommand implements Callable<Integer> {
         Report report = Report.of(measurements);
         // The profile serves callers who name no backend, i.e. who pass heap float[]: recommend among those backends.
         Map<String, TreeMap<Integer, String>> recommendations = report.recommendations(heapBackends());
-        Path profilePath = profile != null ? profile : BackendProfile.defaultPath();
+        // Results read back with --from may be old or from elsewhere: they become a profile only when asked.
+        Path profilePath = profile != null ? profile : from == null ? BackendProfile.defaultPath() : null;
         BackendProfile written = new BackendProfile(BackendProfile.currentMachine(), Instant.now(), recommendations);
-        written.write(profilePath);
+        if (profilePath != null) {
+            written.write(profilePath);
+        }
 
         if (json) {
             JsonObject o = report.json(recommendations);
@@ -166,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
             o.addProperty("jvm", jvm());
             o.addProperty("created", written.created().toString());
             o.addProperty("jmhResults", jmhJson.toString());
-            o.addProperty("profile", profilePath.toString());
+            o.addProperty("profile", profilePath == null ? null : profilePath.toString());
             out.println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(o));
         } else if (csv) {
             out.print(report.csv());
@@ -186,7 +190,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         err.println("JMH results: " + jmhJson + (from == null ? " (log: " + logFile() + ")" : ""));
-        err.println("Backend profile: " + profilePath);
+        err.println(profilePath == null ? "No backend profile written (--from without --profile)."
+                : "Backend profile: " + profilePath);
         if (!missing.isEmpty()) {
             err.println(missing.size() + " benchmark(s) produced no result (failed, or refused because they disagree "
                     + "with the reference); see " + logFile() + ":");
@@ -301,7 +306,7 @@ final class BenchCommand implements Callable<Integer> {
         for (String s : sizes) {
             setup += setupSeconds(Workload.of(s).parameters()) * perSize;
         }
-        double perIteration = (0.9 * seconds - setup) / (perSize * sizes.size() * (WARMUPS + iterations()));
+        double perIteration = (0.8 * seconds - setup) / (perSize * sizes.size() * (WARMUPS + iterations()));
         return TimeValue.milliseconds(Math.round(1000 * Math.max(MIN_ITERATION_SECONDS, perIteration)));
     }
 
