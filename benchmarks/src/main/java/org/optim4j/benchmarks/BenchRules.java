@@ -66,4 +66,9 @@ public final class BenchRules {
                 throw new IllegalArgumentException("unknown rule '" + id + "'; known: " + IDS);
         }
     }
+
+    /** How many arrays the rule's kernel reads (it writes back all but the gradient): bytes = 4·(2k − 1). */
+    public static int arrays(String id) {
+        return (bytesPerParameter(id) / 4 + 1) / 2;
+    }
 }

@@ -234,7 +234,7 @@ final class BenchCommand implements Callable<Integer> {
         Set<String> expected = expected(backends, sizeList);
         Files.createDirectories(results.toAbsolutePath().getParent());
         double budget = budgetSeconds != null ? budgetSeconds : quick ? 10 : 60;
-        err.println("optim4j bench: " + expected.size() + " benchmarks, "
+        err.println("optim4j bench: " + benchmarksPerSize(backends.size()) * sizeList.size() + " benchmarks, "
                 + (full ? "forked (the whole suite: many minutes)"
                 : String.format(Locale.ROOT, "in this JVM within about %.0f s", budget))
                 + "; sizes " + sizeList + ", backends " + backends);
@@ -244,7 +244,8 @@ final class BenchCommand implements Callable<Integer> {
         Path log = logFile();
         long start = System.nanoTime();
         try (PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8));
-             ProgressBar bar = new ProgressBarBuilder().setTaskName("bench").setInitialMax(expected.size())
+             ProgressBar bar = new ProgressBarBuilder().setTaskName("bench")
+                     .setInitialMax((long) benchmarksPerSize(backends.size()) * sizeList.size())
                      .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build()) {
             ProgressOutput output = new ProgressOutput(bar, logWriter);
             if (full) {
@@ -301,7 +302,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Iteration time that spends {@code seconds} on the benchmarks of {@code sizes}, after their set-up. */
     private TimeValue iterationTime(double seconds, List<String> sizes, int backends) {
-        int perSize = BenchRules.IDS.size() * (backends + 2) + 5; // + the two rooflines, + DL4J's five rules
+        int perSize = benchmarksPerSize(backends);
         double setup = 0;
         for (String s : sizes) {
             setup += setupSeconds(Workload.of(s).parameters()) * perSize;
@@ -331,6 +332,12 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return keys;
+    }
+
+    /** JMH benchmarks per size: each rule on each backend, two rooflines for each of the three traffic patterns,
+     * DL4J's five rules, and with --full ND4J's five native ops. */
+    private int benchmarksPerSize(int backends) {
+        return BenchRules.IDS.size() * backends + 2 * 3 + 5 + (full ? 5 : 0);
     }
 
     private static String key(String implementation, String rule, String size) {
@@ -385,8 +392,9 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public void startBenchmark(BenchmarkParams params) {
-            bar.setExtraMessage(implementation(params.getBenchmark(), params.getParam("backend")) + " "
-                    + params.getParam("rule") + " " + Workload.label(params.getParam("size")));
+            String rule = params.getParam("rule") != null ? params.getParam("rule") : params.getParam("arrays") + " arrays";
+            bar.setExtraMessage(implementation(params.getBenchmark(), params.getParam("backend")) + " " + rule + " "
+                    + Workload.label(params.getParam("size")));
             log.println("# " + params.getBenchmark() + " " + params.getParamsKeys().stream()
                     .map(k -> k + "=" + params.getParam(k)).toList());
         }

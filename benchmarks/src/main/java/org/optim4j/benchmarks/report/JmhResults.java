@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.optim4j.benchmarks.BenchRules;
 import org.optim4j.benchmarks.Workload;
 
 /** Reads the suite's results from the JSON file JMH writes ({@code -rf json}). */
@@ -52,7 +53,6 @@ public final class JmhResults {
             if (implementation == null) {
                 continue;
             }
-            String rule = params.get("rule").getAsString();
             String size = params.get("size").getAsString();
             int parameters = Workload.of(size).parameters();
             int threads = r.get("threads").getAsInt();
@@ -67,10 +67,21 @@ public final class JmhResults {
                     ? primary.get("scoreError").getAsDouble() / opsPerSecond : Double.NaN;
             // Each thread's step covers parameters/threads elements (the roofline's slices); 1 thread elsewhere.
             double mparams = opsPerSecond * parameters / threads / 1e6;
-            out.add(new Measurement(implementation, rule, size, parameters, threads, mparams, error,
-                    allocation(r)));
+            for (String rule : rules(params)) {
+                out.add(new Measurement(implementation, rule, size, parameters, threads, mparams, error,
+                        allocation(r)));
+            }
         }
         return out;
+    }
+
+    /** The rule of a result; a roofline pass stands for every rule that moves its arrays. */
+    private static List<String> rules(JsonObject params) {
+        if (params.has("rule")) {
+            return List.of(params.get("rule").getAsString());
+        }
+        int arrays = params.get("arrays").getAsInt();
+        return BenchRules.IDS.stream().filter(rule -> BenchRules.arrays(rule) == arrays).toList();
     }
 
     private static String implementation(String method, JsonObject params) {

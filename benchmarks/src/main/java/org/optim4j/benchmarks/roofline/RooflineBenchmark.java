@@ -19,8 +19,10 @@ import org.optim4j.benchmarks.BenchRules;
 import org.optim4j.benchmarks.Workload;
 
 /**
- * The roofline: per rule and size, a pass that moves the rule's bytes ({@link BenchRules#bytesPerParameter})
- * over the same arrays with no arithmetic ({@link TrafficKernels}). {@code oneThread} is one pass on one
+ * The roofline: per size, a pass that moves a rule's bytes ({@link BenchRules#bytesPerParameter}) over
+ * the same arrays with no arithmetic ({@link TrafficKernels}). Rules with the same arrays share one pass:
+ * {@code arrays} = 2 is SGD's traffic, 3 that of momentum, Nesterov, AdaGrad and RMSProp, 4 Adam's
+ * (k arrays read, k − 1 of them written back). {@code oneThread} is one pass on one
  * thread; {@code allThreads} runs one thread per core, each passing over its own contiguous slice with no
  * hand-off at all, so it is an upper bound for any threaded backend. Score: passes per second per thread,
  * summed over the threads (one thread's pass covers size/threads parameters).
@@ -35,8 +37,9 @@ public class RooflineBenchmark {
     /** The arrays, shared by all threads. */
     @State(Scope.Benchmark)
     public static class Arrays {
-        @Param({"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"})
-        public String rule;
+        /** Arrays read (all but the gradient are written back): 2, 3 or 4. */
+        @Param({"2", "3", "4"})
+        public int arrays;
 
         @Param({"4096", "65536", "1048576", "16777216", "256x65536", "mixed"})
         public String size;
@@ -45,15 +48,15 @@ public class RooflineBenchmark {
         float[] gradient;
         float[] s;
         float[] r;
-        int arrays;
 
         @Setup(Level.Trial)
         public void setUp() {
             Workload w = Workload.of(size);
             theta = w.initialParameters();
             gradient = w.gradient();
-            // k arrays read, k − 1 of them written: bytes = 4·(2k − 1), so 12 → 2, 20 → 3, 28 → 4 arrays.
-            arrays = (BenchRules.bytesPerParameter(rule) / 4 + 1) / 2;
+            if (arrays < 2 || arrays > 4) {
+                throw new IllegalArgumentException("arrays must be 2, 3 or 4, got " + arrays);
+            }
             // State arrays hold copies of real data, so the values stay in range.
             s = arrays >= 3 ? gradient.clone() : null;
             r = arrays >= 4 ? theta.clone() : null;

@@ -40,8 +40,10 @@ class ReportTest {
                 step("nd4j", k64, 2000),
                 result("peers.Dl4jUpdaterBenchmark.step", "\"rule\":\"adam\",\"size\":\"" + k64 + "\"", 1, 500, ""),
                 // 2 threads, 100000 slices of 32768 per second in all: 3276.8 Mparam/s = 91.75 GB/s
-                result("roofline.RooflineBenchmark.allThreads", "\"rule\":\"adam\",\"size\":\"" + k64 + "\"", 2, 100000, ""),
-                result("roofline.RooflineBenchmark.oneThread", "\"rule\":\"adam\",\"size\":\"" + k64 + "\"", 1, 40000, ""),
+                result("roofline.RooflineBenchmark.allThreads", "\"arrays\":\"4\",\"size\":\"" + k64 + "\"", 2, 100000, ""),
+                result("roofline.RooflineBenchmark.oneThread", "\"arrays\":\"4\",\"size\":\"" + k64 + "\"", 1, 40000, ""),
+                // Momentum, Nesterov, AdaGrad and RMSProp share the three-array pass: one result, four rows.
+                result("roofline.RooflineBenchmark.oneThread", "\"arrays\":\"3\",\"size\":\"" + k64 + "\"", 1, 50000, ""),
                 step("scalar", m16, 5),
                 step("simd", m16, 80),
                 step("nd4j", m16, 90),
@@ -69,7 +71,9 @@ class ReportTest {
         assertTrue(Double.isNaN(report.find("adam", "16777216", "simd").orElseThrow().speedupOverDl4j()),
                 "no DL4J result at 16M: no ratio");
         assertEquals("simd", report.fastest("adam", "65536").orElseThrow().measurement().implementation());
-        assertEquals(9, report.rows().size(), "the foreign benchmark is skipped");
+        assertEquals(13, report.rows().size(), "the foreign benchmark is skipped");
+        assertEquals(50000.0 * 65536 / 1e6, report.find("rmsprop", "65536", Report.ROOFLINE_ONE_THREAD).orElseThrow()
+                .measurement().mparamPerSecond(), 1e-9);
     }
 
     @Test
@@ -86,11 +90,11 @@ class ReportTest {
     void csvAndJsonCarryEveryRow() throws IOException {
         Report report = sample();
         List<String> lines = report.csv().lines().toList();
-        assertEquals(10, lines.size());
+        assertEquals(14, lines.size());
         assertTrue(lines.get(0).startsWith("rule,size,parameters,implementation"));
         JsonObject json = JsonParser.parseString(report.json(report.recommendations(List.of("simd"))).toString())
                 .getAsJsonObject();
-        assertEquals(9, json.getAsJsonArray("results").size());
+        assertEquals(13, json.getAsJsonArray("results").size());
         assertTrue(json.getAsJsonArray("results").get(0).getAsJsonObject().get("speedupOverDl4j") != null);
         assertTrue(report.table().contains("simd"));
     }
