@@ -14,7 +14,9 @@ import org.optim4j.spi.StepScalars;
 /**
  * The {@code nd4j} kernels: ND4J's native fused updater op where one computes the spec's rule exactly
  * (with the hyper-parameter mapping stated on each method), BLAS level-1 where the rule is an axpy/scal,
- * and in-place ops otherwise. No array is allocated per step: the updater ops write their {@code update}
+ * and in-place ops otherwise. After an updater op, θ −= update is ND4J's in-place {@code subi}, as in ND4J's
+ * own updaters: measured against BLAS axpy for Adam (9 alternating rounds, same run) it was as fast or faster
+ * (median 8 vs 4 Mparam/s at 64K, 101 vs 95 at 16M on the loaded build machine). No array is allocated per step: the updater ops write their {@code update}
  * into the state buffer's scratch array (made at the first step), and the state arrays are the ops'
  * outputs, updated in place.
  */
@@ -55,13 +57,13 @@ final class Nd4jKernels {
 
     /**
      * Reparametrised Nesterov with the native {@code NesterovsUpdater(g, s, update, s, α, ρ)}:
-     * s' = ρ·s − α·g, update = ρ·s − (1+ρ)·s'; then θ̃ −= update (axpy) gives θ̃ + (1+ρ)·s' − ρ·s.
+     * s' = ρ·s − α·g, update = ρ·s − (1+ρ)·s'; then θ̃ −= update gives θ̃ + (1+ρ)·s' − ρ·s.
      */
     static void nesterov(StepScalars k, Buffer[] b, int from, int to) {
         INDArray theta = a(b[0], from, to), g = a(b[1], from, to), s = a(b[2], from, to);
         INDArray update = scratch(b[2], from, to);
         Nd4j.exec(new NesterovsUpdater(g, s, update, s, k.alpha(), k.rho1()));
-        blas().axpy(theta.length(), -1, update, theta);
+        theta.subi(update);
     }
 
     /** p = θ + ρ·s: a copy and an axpy. */
@@ -76,7 +78,7 @@ final class Nd4jKernels {
         INDArray theta = a(b[0], from, to), g = a(b[1], from, to), r = a(b[2], from, to);
         INDArray update = scratch(b[2], from, to);
         Nd4j.exec(new AdaGradUpdater(g, r, update, r, k.alpha(), k.epsilon()));
-        blas().axpy(theta.length(), -1, update, theta);
+        theta.subi(update);
     }
 
     /** Native {@code RmsPropUpdater(g, r, update, r, α, ρ₂, ε)}: r = ρ₂·r + (1−ρ₂)·g², update = α·g/(√r + ε); θ −= update. */
@@ -84,7 +86,7 @@ final class Nd4jKernels {
         INDArray theta = a(b[0], from, to), g = a(b[1], from, to), r = a(b[2], from, to);
         INDArray update = scratch(b[2], from, to);
         Nd4j.exec(new RmsPropUpdater(g, r, update, r, k.alpha(), k.rho2(), k.epsilon()));
-        blas().axpy(theta.length(), -1, update, theta);
+        theta.subi(update);
     }
 
     /**
@@ -98,6 +100,6 @@ final class Nd4jKernels {
         double epsilon = k.epsilon() * Math.sqrt(k.biasCorrection2());
         int t = (int) Math.min(k.step(), Integer.MAX_VALUE);
         Nd4j.exec(new AdamUpdater(g, r, s, update, r, s, k.alpha(), k.rho1(), k.rho2(), epsilon, t));
-        blas().axpy(theta.length(), -1, update, theta);
+        theta.subi(update);
     }
 }
