@@ -18,7 +18,7 @@ public final class ReferenceCheck {
     public static final int STEPS = 5;
     /**
      * Largest parameter count checked: bigger workloads are checked on a copy of their first this-many
-     * elements (odd, so vector tails are covered; above the simd backend's split threshold of 16K, so
+     * elements (odd, so vector tails are covered; above the simd backend's split threshold (32K), so
      * its threaded path is too).
      */
     public static final int MAX_CHECKED = (1 << 16) + 13;
