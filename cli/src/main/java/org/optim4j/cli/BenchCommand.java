@@ -248,23 +248,28 @@ final class BenchCommand implements Callable<Integer> {
                      .setInitialMax((long) benchmarksPerSize(backends.size()) * sizeList.size())
                      .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build()) {
             ProgressOutput output = new ProgressOutput(bar, logWriter);
-            if (full) {
-                all.addAll(new Runner(options(backends, sizes).include(WHOLE_SUITE).build(), output).run());
-            } else {
-                // One run per size, smallest first; each takes its share of what is left of the budget, so
-                // slow set-ups or a busy machine shorten the later iterations instead of the budget growing.
-                for (int i = 0; i < sizeList.size(); i++) {
+            // One run per size, smallest first, so that a size's backends, roofline and peers are measured
+            // close together in time (this machine's load drifts). In the short sweeps each size takes its
+            // share of what is left of the budget, so slow set-ups or a busy machine shorten the later
+            // iterations instead of the budget growing.
+            for (int i = 0; i < sizeList.size(); i++) {
+                ChainedOptionsBuilder options = options(backends, List.of(sizeList.get(i)));
+                if (full) {
+                    options.include(WHOLE_SUITE);
+                    if (jmhArgs == null || !jmhArgs.contains("jvmArgs")) {
+                        options.jvmArgsAppend("-D" + ND4J_LOG_LEVEL + "=warn");
+                    }
+                } else {
                     List<String> rest = sizeList.subList(i, sizeList.size());
                     double left = budget - (System.nanoTime() - start) / 1e9 - (i == 0 ? FIXED_SECONDS : 0);
                     TimeValue t = iterationTime(left, rest, backends.size());
                     logWriter.printf(Locale.ROOT, "# size %s: iterations of %s (%.1f s of the budget left)%n",
                             sizeList.get(i), t, left);
-                    ChainedOptionsBuilder options = options(backends, List.of(sizeList.get(i)))
-                            .include(STEP).include(ROOFLINE).include(DL4J)
+                    options.include(STEP).include(ROOFLINE).include(DL4J)
                             .forks(0).warmupIterations(WARMUPS).warmupTime(t)
                             .measurementIterations(iterations()).measurementTime(t);
-                    all.addAll(new Runner(options.build(), output).run());
                 }
+                all.addAll(new Runner(options.build(), output).run());
             }
         } catch (RunnerException e) {
             throw new IllegalStateException("JMH failed: " + e.getMessage() + " (see " + log + ")", e);
@@ -278,7 +283,7 @@ final class BenchCommand implements Callable<Integer> {
         return missing;
     }
 
-    /** Options every run shares: the sizes (if given), the available backends, the GC profiler, extra JMH options. */
+    /** Options every run shares: the sizes, the available backends, the GC profiler, extra JMH options. */
     private ChainedOptionsBuilder options(List<String> backends, List<String> sizeList) {
         ChainedOptionsBuilder options = new OptionsBuilder();
         if (jmhArgs != null) {
@@ -288,10 +293,8 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--jmh: " + e.getMessage());
             }
         }
-        if (sizeList != null) {
-            options.param("size", sizeList.toArray(new String[0]));
-        }
-        return options.param("backend", backends.toArray(new String[0]))
+        return options.param("size", sizeList.toArray(new String[0]))
+                .param("backend", backends.toArray(new String[0]))
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(false);
     }
