@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code optim4j} command line. Each subcommand is one class in this package. */
 @Command(name = "optim4j", mixinStandardHelpOptions = true, version = "optim4j 0.1.0-SNAPSHOT",
         description = "Neural-network optimizer update rules on fast backends.",
-        subcommands = {FunctionsCommand.class, TrainCommand.class, BackendsCommand.class,
+        subcommands = {TrainCommand.class, BenchCommand.class, BackendsCommand.class, FunctionsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -1,0 +1,134 @@
+package org.optim4j.benchmarks.peers;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdaGradUpdater;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.api.ops.impl.updaters.NesterovsUpdater;
+import org.nd4j.linalg.api.ops.impl.updaters.RmsPropUpdater;
+import org.nd4j.linalg.api.ops.impl.updaters.SgdUpdater;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.optim4j.benchmarks.BenchRules;
+import org.optim4j.benchmarks.ReferenceCheck;
+import org.optim4j.benchmarks.Workload;
+import org.optim4j.rule.AdaGrad;
+import org.optim4j.rule.Adam;
+import org.optim4j.rule.Nesterov;
+import org.optim4j.rule.RmsProp;
+import org.optim4j.rule.Sgd;
+import org.optim4j.rule.UpdateRule;
+
+/**
+ * Peer: ND4J's native fused updater ops ({@code org.nd4j.linalg.api.ops.impl.updaters.*}, run with
+ * {@code Nd4j.exec}), writing the update into a preallocated array and the state in place, then
+ * {@code params.subi(update)}. Hyper-parameters mapped exactly to the spec (Adam's ε passed as
+ * ε·√(1−ρ₂^(t+1)), see DESIGN.md); the gradient is only read. A new op object per step, as DL4J does.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class Nd4jNativeOpBenchmark {
+
+    /** ND4J has no classic-momentum op, so {@code momentum} is absent. */
+    @Param({"sgd", "nesterov", "adagrad", "rmsprop", "adam"})
+    public String rule;
+
+    @Param({"4096", "65536", "1048576", "16777216", "256x65536", "mixed"})
+    public String size;
+
+    private NativeStep step;
+    private INDArray initial;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Workload w = Workload.of(size);
+        UpdateRule ours = Peers.constantRate(BenchRules.rule(rule));
+        float[] theta0 = w.initialParameters();
+        float[] g = w.gradient();
+        int n = ReferenceCheck.checkedLength(theta0.length);
+        NativeStep check = new NativeStep(ours, Peers.vector(Arrays.copyOf(theta0, n)),
+                Peers.vector(Arrays.copyOf(g, n)));
+        for (int t = 0; t < ReferenceCheck.STEPS; t++) {
+            check.step();
+        }
+        float[] expected = ReferenceCheck.reference(ours, theta0, g, n).get(0);
+        ReferenceCheck.requirePeerAgreement("ND4J native " + rule + " op", Arrays.copyOf(theta0, n), expected,
+                check.params.toFloatVector());
+
+        initial = Peers.vector(theta0);
+        step = new NativeStep(ours, initial.dup(), Peers.vector(g));
+    }
+
+    @Setup(Level.Iteration)
+    public void reset() {
+        step.reset(initial);
+    }
+
+    @Benchmark
+    public void step() {
+        step.step();
+    }
+
+    /** One rule's native op with its arrays: the gradient, the state, the update, the parameters. */
+    static final class NativeStep {
+        private final UpdateRule rule;
+        final INDArray params;
+        private final INDArray gradient;
+        private final INDArray update;
+        private final INDArray s;
+        private final INDArray r;
+        private int t;
+
+        NativeStep(UpdateRule rule, INDArray params, INDArray gradient) {
+            this.rule = rule;
+            this.params = params;
+            this.gradient = gradient;
+            this.update = Peers.zeros(params.length());
+            this.s = Peers.zeros(params.length());
+            this.r = Peers.zeros(params.length());
+        }
+
+        void reset(INDArray initialParameters) {
+            params.assign(initialParameters);
+            s.assign(0);
+            r.assign(0);
+            t = 0;
+        }
+
+        void step() {
+            double alpha = rule.learningRate().rate(t);
+            if (rule instanceof Nesterov n) {
+                Nd4j.exec(new NesterovsUpdater(gradient, s, update, s, alpha, n.rho()));
+            } else if (rule instanceof AdaGrad a) {
+                Nd4j.exec(new AdaGradUpdater(gradient, r, update, r, alpha, a.epsilon()));
+            } else if (rule instanceof RmsProp p) {
+                Nd4j.exec(new RmsPropUpdater(gradient, r, update, r, alpha, p.rho2(), p.epsilon()));
+            } else if (rule instanceof Adam a) {
+                double epsilon = a.epsilon() * Math.sqrt(1 - Math.pow(a.rho2(), t + 1));
+                Nd4j.exec(new AdamUpdater(gradient, r, s, update, r, s, alpha, a.rho1(), a.rho2(), epsilon, t));
+            } else if (rule instanceof Sgd) {
+                Nd4j.exec(new SgdUpdater(gradient, update, alpha));
+            } else {
+                throw new IllegalArgumentException("ND4J has no native op for rule '" + rule.id() + "'");
+            }
+            params.subi(update);
+            t++;
+        }
+    }
+}
