@@ -14,13 +14,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
 import org.optim4j.ParameterSet;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 
 /**
- * One optimizer step through core's {@link Optimizer}, for each rule × backend × size: the numbers the
+ * One optimizer step through core's {@link Optimizer} (policy {@code UNCHECKED}: the kernel itself),
+ * for each rule × backend × size: the numbers the
  * project's performance claims rest on. Score: steps per second (multiply by the parameter count for
  * parameters per second; the {@code bench} command does).
  *
@@ -66,7 +68,9 @@ public class StepBenchmark {
         parameters = params.flat();
         gradient = grads.flat();
         gradient.copyFrom(g);
-        optimizer = Optimizer.create(BenchRules.rule(rule), implementation, params.size());
+        // UNCHECKED: the kernel alone; NonFiniteCheckBenchmark measures what the default FAIL policy adds.
+        optimizer = Optimizer.builder(BenchRules.rule(rule)).backend(implementation).parameterCount(params.size())
+                .nonFinitePolicy(NonFinitePolicy.UNCHECKED).build();
         refill = Refill.of(parameters, initialParameters);
     }
 
