@@ -1,12 +1,7 @@
 package org.optim4j.backends.simd;
 
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.Optional;
-import org.optim4j.spi.Availability;
-import org.optim4j.spi.Backend;
-import org.optim4j.spi.Buffer;
 import org.optim4j.spi.FloatArrayBuffer;
+import org.optim4j.spi.HeapBackend;
 import org.optim4j.spi.Kernel;
 import org.optim4j.spi.KernelId;
 
@@ -18,7 +13,7 @@ import org.optim4j.spi.KernelId;
  *
  * <p>Holds {@code threads − 1} daemon worker threads; {@link #close()} stops them.
  */
-public final class SimdBackend implements Backend {
+public final class SimdBackend extends HeapBackend {
     public static final String NAME = "simd";
     /**
      * Buffers shorter than this are updated by the calling thread alone by default, so a 64K buffer is split
@@ -29,7 +24,6 @@ public final class SimdBackend implements Backend {
     public static final int DEFAULT_MIN_SPLIT = 32 * 1024;
 
     private final RangeSplitter splitter;
-    private final Map<KernelId, Kernel> kernels = new EnumMap<>(KernelId.class);
 
     /** Uses every available processor. */
     public SimdBackend() {
@@ -63,7 +57,7 @@ public final class SimdBackend implements Backend {
     }
 
     private void put(KernelId id, Kernel rangeKernel) {
-        kernels.put(id, (scalars, buffers, from, to) -> splitter.run(rangeKernel, scalars, buffers, from, to));
+        register(id, (scalars, buffers, from, to) -> splitter.run(rangeKernel, scalars, buffers, from, to));
     }
 
     /** Threads used for large buffers, the caller included. */
@@ -74,26 +68,6 @@ public final class SimdBackend implements Backend {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public Buffer allocate(int length) {
-        return FloatArrayBuffer.zeros(length);
-    }
-
-    @Override
-    public boolean owns(Buffer buffer) {
-        return buffer instanceof FloatArrayBuffer;
-    }
-
-    @Override
-    public Optional<Kernel> kernel(KernelId id) {
-        return Optional.ofNullable(kernels.get(id));
     }
 
     @Override

@@ -1,13 +1,6 @@
 package org.optim4j.backend.scalar;
 
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.Optional;
-import org.optim4j.spi.Availability;
-import org.optim4j.spi.Backend;
-import org.optim4j.spi.Buffer;
-import org.optim4j.spi.FloatArrayBuffer;
-import org.optim4j.spi.Kernel;
+import org.optim4j.spi.HeapBackend;
 import org.optim4j.spi.KernelId;
 
 /**
@@ -16,44 +9,22 @@ import org.optim4j.spi.KernelId;
  * expression is evaluated in double precision from the stored float32 values, and each assignment of
  * the spec stores its result rounded once to float32. Every other backend is tested against it.
  */
-public final class ScalarBackend implements Backend {
+public final class ScalarBackend extends HeapBackend {
     public static final String NAME = "scalar";
 
-    private final Map<KernelId, Kernel> kernels = new EnumMap<>(KernelId.class);
-
     public ScalarBackend() {
-        kernels.put(KernelId.SGD, ScalarKernels::sgd);
-        kernels.put(KernelId.MOMENTUM, ScalarKernels::momentum);
-        kernels.put(KernelId.NESTEROV, ScalarKernels::nesterov);
-        kernels.put(KernelId.NESTEROV_LOOKAHEAD, ScalarKernels::nesterovLookahead);
-        kernels.put(KernelId.ADAGRAD, ScalarKernels::adaGrad);
-        kernels.put(KernelId.RMSPROP, ScalarKernels::rmsProp);
-        kernels.put(KernelId.ADAM, ScalarKernels::adam);
+        register(KernelId.SGD, ScalarKernels::sgd);
+        register(KernelId.MOMENTUM, ScalarKernels::momentum);
+        register(KernelId.NESTEROV, ScalarKernels::nesterov);
+        register(KernelId.NESTEROV_LOOKAHEAD, ScalarKernels::nesterovLookahead);
+        register(KernelId.ADAGRAD, ScalarKernels::adaGrad);
+        register(KernelId.RMSPROP, ScalarKernels::rmsProp);
+        register(KernelId.ADAM, ScalarKernels::adam);
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public Buffer allocate(int length) {
-        return FloatArrayBuffer.zeros(length);
-    }
-
-    @Override
-    public boolean owns(Buffer buffer) {
-        return buffer instanceof FloatArrayBuffer;
-    }
-
-    @Override
-    public Optional<Kernel> kernel(KernelId id) {
-        return Optional.ofNullable(kernels.get(id));
     }
 
     @Override
