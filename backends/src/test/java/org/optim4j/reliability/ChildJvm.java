@@ -16,7 +16,7 @@ final class ChildJvm {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         cmd.add(java.toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // Module flags (the simd backend's jdk.incubator.vector) and system properties; no agents or debuggers.
+            // Module flags and system properties; no agents or debuggers.
             if (a.startsWith("--add-") || a.startsWith("--enable-") || (a.startsWith("-D") && !a.startsWith("-Dsurefire"))) {
                 cmd.add(a);
             }
