@@ -2,133 +2,135 @@ package org.optim4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.optim4j.backend.Backends;
-import org.optim4j.checkpoint.BufferData;
-import org.optim4j.checkpoint.Checkpoint;
-import org.optim4j.rule.Check;
-import org.optim4j.rule.Nesterov;
+import org.optim4j.internal.Check;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
+import org.optim4j.spi.Chains;
 import org.optim4j.spi.FloatArrayBuffer;
 import org.optim4j.spi.Kernel;
-import org.optim4j.spi.KernelId;
+import org.optim4j.spi.KernelKey;
 import org.optim4j.spi.StepScalars;
+import org.optim4j.state.BufferData;
+import org.optim4j.state.OptimizerSnapshot;
+import org.optim4j.state.ParameterGroup;
+import org.optim4j.state.Range;
+import org.optim4j.state.TensorSlot;
+import org.optim4j.transform.Transform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One update rule applied to one flat parameter buffer on one backend: the step that training code
- * calls. It owns the rule's state (see {@link #state()}), checks every argument before it modifies
- * anything, computes the per-step scalars once, and hands the element-wise work to the backend's kernel.
- *
- * <p>Many tensors are updated together by laying them out in one flat buffer ({@link ParameterSet}).
+ * Update rules applied to one flat parameter buffer on one backend: the step that training code calls. It owns
+ * the rules' state (see {@link #state()}), checks every argument before it modifies anything, computes the
+ * per-step scalars once, and hands the element-wise work to the backend: one fused kernel per group when the
+ * backend has one for the group's chain, else the chain's transforms composed (the log says which, once).
  *
  * <pre>{@code
  * Optimizer adam = Optimizer.create(Adam.defaults(), n);   // backend chosen for Adam at this size
  * adam.step(params, grads);            // float[] on a heap backend, or Buffers of adam.backend()
  *
- * Optimizer tolerant = Optimizer.builder(Adam.defaults()).backend(backend).parameterCount(n)
- *         .nonFinitePolicy(NonFinitePolicy.SKIP_STEP).build();
+ * // parameter groups: no weight decay on biases
+ * Optimizer opt = Optimizer.builder(AdamW.of(1e-3, 0.01)).backend(backend).layout(params)
+ *         .group("no_decay", Adam.of(1e-3), "b1", "b2").build();
  * }</pre>
  *
+ * <h2>Parameter groups</h2>
+ * Every parameter belongs to exactly one group: those named in {@link Builder#group} to that group, all others
+ * to the group {@value #DEFAULT_GROUP} of the builder's rule. A group has its own chain and hyper-parameters;
+ * one step updates every group. State buffers are named by the rules ({@code s}, {@code r}); groups whose rules
+ * share a name share that buffer over their own disjoint ranges, so two groups of one rule cost no more memory
+ * than one.
+ *
+ * <h2>Reductions</h2>
+ * Before the element-wise pass one read pass over the gradient computes Σg² per group: it is the non-finite
+ * check (Σg² is finite exactly when every element is; only then is the index of a bad element searched) and
+ * the norm of a leading {@link org.optim4j.transform.ClipByGlobalNorm}, which then folds into the fused kernel
+ * as a gradient scale.
+ *
  * <h2>Failures lose nothing</h2>
- * Every public method validates all of its arguments (null, length, backend, aliasing, a closed
- * optimizer, the non-finite policy) before it writes anything. A call that throws leaves the
- * parameters, the state buffers, the step counter and the skip counter exactly as they were. The one
- * exception is a backend kernel failing half-way through (an out-of-memory error in native code, say):
- * the element-wise update is done in place, so such a failure may leave a partial update.
+ * Every public method validates all of its arguments (null, length, backend, aliasing, a closed optimizer, a
+ * scheduled hyper-parameter out of range at this step, the non-finite policy) before it writes anything. A call
+ * that throws leaves the parameters, the state buffers, the step counter and the skip counter exactly as they
+ * were. The one exception is a backend kernel failing half-way through (an out-of-memory error in native code,
+ * say): the element-wise update is done in place, so such a failure may leave a partial update.
  *
- * <h2>Non-finite gradients</h2>
- * Chosen when the optimizer is built ({@link NonFinitePolicy}; {@code FAIL} by default). The check
- * is one read pass over the gradient through {@link Backend#firstNonFinite(Buffer, int, int)}.
- * Its cost, from the JMH suite ({@code NonFiniteCheckBenchmark} next to {@code StepBenchmark}, same run,
- * 2-core shared machine, JDK 17, 2026-11-28; {@code java -jar benchmarks/target/optim4j-benchmarks.jar
- * "NonFiniteCheckBenchmark|StepBenchmark" -p rule=adam -p backend=simd,nd4j -p size=65536,16777216
- * -wi 2 -i 3 -w 1s -r 1s -f 1}): at 16,777,216 float32 parameters the scan takes ≈ 3.0 ms on heap
- * arrays against ≈ 3.9 ms for a {@code simd} Adam step, and ≈ 6.8 ms on {@code nd4j} storage; at 65,536
- * (in cache) ≈ 19 µs against ≈ 8 µs for the Adam step. The scan is a scalar loop that C2 does not
- * vectorise, so on the fast backends it costs about as much as the step itself, not "a few percent";
- * {@link NonFinitePolicy#UNCHECKED} saves it.
- *
- * <h2>Checkpoints</h2>
- * {@code Checkpoint.capture(optimizer, parameters).write(file)} saves everything the next step reads (rule,
- * hyper-parameters, schedule, step and skip counters, state buffers) and the parameters, atomically;
- * {@link #restore(Checkpoint, Buffer)} puts it back into an optimizer built from
- * {@link Checkpoint#rule()}, on any backend, in any process. The steps after a restore are bit-identical
- * to the steps the checkpointed optimizer would have taken ({@code docs/checkpoint-format.md}).
+ * <h2>Snapshots and checkpoints</h2>
+ * {@link #snapshot()} copies everything the next step reads; {@link #load(OptimizerSnapshot, boolean)} puts it
+ * back, on any backend, in any process; the steps after a load are bit-identical to the steps the snapshotted
+ * optimizer would have taken. {@code org.optim4j.checkpoint.Checkpoint} writes snapshots to files.
  *
  * <h2>Threads</h2>
- * An optimizer instance is not thread-safe: one thread at a time may call its methods (step,
- * restore, checkpoint capture, close), and the caller must not modify the buffers it passed while a
- * call runs. Distinct optimizers may be used by distinct threads at the same time, also on one shared
- * backend instance: backends are stateless between calls or synchronise their own resources.
+ * An optimizer instance is not thread-safe: one thread at a time may call its methods, and the caller must not
+ * modify the buffers it passed while a call runs. A second thread that calls while a call is running is refused
+ * with {@link IllegalStateException} (one compare-and-set per call), with no effect on the state. Distinct
+ * optimizers may be used by distinct threads at the same time, also on one shared backend instance.
  * Rules and schedules are immutable values and may be shared freely.
  *
  * <h2>Lifecycle</h2>
- * {@link #close()} drops the optimizer's scratch buffers; afterwards step, restore and
- * {@link #newBuffer()} throw {@link IllegalStateException}. The state stays readable (a last checkpoint
- * can still be captured). Closing does not close the backend, which is shared.
+ * {@link #close()} drops the optimizer's scratch buffers; afterwards step, load and {@link #newBuffer()} throw
+ * {@link IllegalStateException}. The state stays readable (a last snapshot can still be taken). Closing does not
+ * close the backend, which is shared.
  */
 public final class Optimizer implements AutoCloseable {
     /** Default of {@link Builder#skipLogInterval(int)}. */
     public static final int DEFAULT_SKIP_LOG_INTERVAL = 1000;
+    /** The name of the group of every parameter no {@link Builder#group} claims. */
+    public static final String DEFAULT_GROUP = "default";
+    /** The tensor name of an optimizer built without a layout. */
+    public static final String WHOLE_TENSOR = "parameters";
 
     private static final Logger log = LoggerFactory.getLogger(Optimizer.class);
+    /** "backend/key" pairs whose composed fallback was logged already. */
+    private static final Set<String> loggedFallbacks = ConcurrentHashMap.newKeySet();
 
-    private final UpdateRule rule;
     private final Backend backend;
     private final int parameterCount;
+    private final List<TensorSlot> tensors;
+    private final GroupPlan[] plans;
     private final OptimizerState state;
-    private final Kernel kernel;
     private final NonFinitePolicy nonFinitePolicy;
     private final int skipLogInterval;
-    private final StepScalars scalars = new StepScalars();
-    /** θ, g, then the state buffers, in the order of the rule's kernel. Reused every step. */
-    private final Buffer[] kernelArgs;
-
-    // Nesterov's spec form only: look-ahead kernel, momentum kernel, and two scratch buffers made on first use.
-    private final Kernel lookahead;
-    private final Kernel momentum;
+    private final AtomicReference<Thread> caller = new AtomicReference<>();
+    private final boolean hasLookahead;
     private Buffer gradientScratch;
-    private Buffer[] lookaheadArgs;
+    private Buffer pointScratch;
     private boolean closed;
 
     private Optimizer(Builder b) {
-        this.rule = Check.notNull("rule", b.rule);
-        if (b.parameterCount < 0) {
-            throw new IllegalArgumentException("parameterCount must be >= 0, got " + b.parameterCount);
-        }
-        this.backend = b.backend != null ? b.backend : Backends.select(rule, b.parameterCount);
+        this.parameterCount = b.parameterCount;
+        this.tensors = b.tensors();
+        List<ParameterGroup> groups = b.groups(tensors);
+        this.backend = b.backend != null ? b.backend : Backends.select(b.rule, b.parameterCount);
         if (!backend.availability().available()) {
             throw new IllegalArgumentException("backend '" + backend.name() + "' is not available: "
                     + backend.availability().reason());
         }
-        this.parameterCount = b.parameterCount;
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.skipLogInterval = b.skipLogInterval;
-        this.kernel = requireKernel(backend, rule.kernel());
-        boolean nesterov = rule instanceof Nesterov;
-        this.lookahead = nesterov ? requireKernel(backend, KernelId.NESTEROV_LOOKAHEAD) : null;
-        this.momentum = nesterov ? requireKernel(backend, KernelId.MOMENTUM) : null;
+        List<String> names = OptimizerSnapshot.stateNames(groups);
         List<Buffer> buffers = new ArrayList<>();
-        for (int i = 0; i < rule.stateNames().size(); i++) {
+        for (int i = 0; i < names.size(); i++) {
             buffers.add(backend.allocate(parameterCount));
         }
-        this.state = new OptimizerState(rule.stateNames(), buffers);
-        this.kernelArgs = new Buffer[2 + buffers.size()];
-        for (int i = 0; i < buffers.size(); i++) {
-            kernelArgs[2 + i] = buffers.get(i);
+        this.state = new OptimizerState(names, buffers);
+        this.plans = new GroupPlan[groups.size()];
+        boolean lookahead = false;
+        for (int i = 0; i < plans.length; i++) {
+            plans[i] = new GroupPlan(groups.get(i));
+            lookahead |= plans[i].lookahead != null;
         }
+        this.hasLookahead = lookahead;
     }
 
-    private static Kernel requireKernel(Backend backend, KernelId id) {
-        return backend.kernel(id).orElseThrow(() -> new IllegalArgumentException(
-                "backend '" + backend.name() + "' has no kernel for " + id));
-    }
-
-    /** A builder for an optimizer running {@code rule}; set at least {@link Builder#parameterCount(int)}. */
+    /** A builder for an optimizer running {@code rule} (the default group's); set a parameter count or a layout. */
     public static Builder builder(UpdateRule rule) {
         return new Builder(Check.notNull("rule", rule));
     }
@@ -139,13 +141,35 @@ public final class Optimizer implements AutoCloseable {
         return builder(rule).backend(backend).parameterCount(parameterCount).build();
     }
 
-    /** As {@link #create(UpdateRule, Backend, int)} on the backend {@link Backends#select(UpdateRule, int)} picks for this rule and size. */
+    /** As {@link #create(UpdateRule, Backend, int)} on the backend {@link Backends#select(UpdateRule, int)} picks. */
     public static Optimizer create(UpdateRule rule, int parameterCount) {
         return builder(rule).parameterCount(parameterCount).build();
     }
 
+    /**
+     * The rule of the only group.
+     *
+     * @throws IllegalStateException if this optimizer has several groups (see {@link #groups()})
+     */
     public UpdateRule rule() {
-        return rule;
+        if (plans.length != 1) {
+            throw new IllegalStateException("this optimizer has " + plans.length + " parameter groups; use groups()");
+        }
+        return plans[0].group.rule();
+    }
+
+    /** The parameter groups, each with its rule and ranges. */
+    public List<ParameterGroup> groups() {
+        List<ParameterGroup> g = new ArrayList<>();
+        for (GroupPlan p : plans) {
+            g.add(p.group);
+        }
+        return g;
+    }
+
+    /** The tensor layout by name ({@value #WHOLE_TENSOR} alone when built without a layout). */
+    public List<TensorSlot> tensors() {
+        return tensors;
     }
 
     public Backend backend() {
@@ -175,6 +199,15 @@ public final class Optimizer implements AutoCloseable {
         return closed;
     }
 
+    /** The key of the kernel each group runs, and whether it is fused or composed (for logs and the CLI). */
+    public List<String> kernelsInUse() {
+        List<String> out = new ArrayList<>();
+        for (GroupPlan p : plans) {
+            out.add(p.group.name() + ": " + p.description);
+        }
+        return out;
+    }
+
     /** A new zeroed buffer of this optimizer's length on its backend (for parameters or gradients). */
     public Buffer newBuffer() {
         ensureOpen();
@@ -182,44 +215,51 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
-     * One step with the gradient {@code gradient} taken at {@code parameters}. For {@link Nesterov} this
-     * is the reparametrised form: {@code parameters} hold θ̃ = θ + ρ·s.
+     * One step with the gradient {@code gradient} taken at {@code parameters}. For a rule with a look-ahead
+     * (Nesterov) this is the reparametrised form: {@code parameters} hold θ̃ = θ + ρ·s.
      *
      * @return true if the step was taken, false if it was skipped ({@link NonFinitePolicy#SKIP_STEP})
-     * @throws IllegalArgumentException   if a buffer is null, of another length, of another backend, or
-     *                                    the same buffer as another argument or a state buffer
-     * @throws IllegalStateException      if this optimizer is closed
+     * @throws IllegalArgumentException   if a buffer is null, of another length, of another backend, or the same
+     *                                    buffer as another argument or a state buffer, or a scheduled
+     *                                    hyper-parameter is out of range at this step
+     * @throws IllegalStateException      if this optimizer is closed, or another thread is in a call on it
      * @throws NonFiniteGradientException if the gradient holds NaN or ±Infinity under policy {@code FAIL}
-     *                                    (named {@code "gradient"})
      */
     public boolean step(Buffer parameters, Buffer gradient) {
-        ensureOpen();
-        checkBuffer("parameters", parameters);
-        checkBuffer("gradient", gradient);
-        checkDistinct(parameters, gradient);
-        return checkedStep(parameters, gradient, null);
+        enter();
+        try {
+            checkBuffer("parameters", parameters);
+            checkBuffer("gradient", gradient);
+            checkDistinct(parameters, gradient);
+            return run(parameters, gradient, null, false);
+        } finally {
+            exit();
+        }
     }
 
     /**
-     * {@link #step(Buffer, Buffer)} over the flat buffers of two sets of one layout; a non-finite gradient
-     * is reported with the name of its tensor and the index inside it.
+     * {@link #step(Buffer, Buffer)} over the flat buffers of two sets of one layout; a non-finite gradient is
+     * reported with the name of its tensor and the index inside it.
      *
      * @throws IllegalArgumentException if the sets' layouts differ (the first difference is named)
      */
     public boolean step(ParameterSet parameters, ParameterSet gradients) {
-        ensureOpen();
-        Check.notNull("parameters", parameters);
-        Check.notNull("gradients", gradients);
-        checkSameLayout(parameters, gradients);
-        checkBuffer("parameters", parameters.flat());
-        checkBuffer("gradient", gradients.flat());
-        checkDistinct(parameters.flat(), gradients.flat());
-        return checkedStep(parameters.flat(), gradients.flat(), gradients);
+        enter();
+        try {
+            Check.notNull("parameters", parameters);
+            Check.notNull("gradients", gradients);
+            checkSameLayout(parameters, gradients);
+            checkBuffer("parameters", parameters.flat());
+            checkBuffer("gradient", gradients.flat());
+            checkDistinct(parameters.flat(), gradients.flat());
+            return run(parameters.flat(), gradients.flat(), gradients, false);
+        } finally {
+            exit();
+        }
     }
 
     /** {@link #step(Buffer, Buffer)} over heap arrays; the backend must store buffers as {@code float[]}. */
     public boolean step(float[] parameters, float[] gradient) {
-        ensureOpen();
         Check.notNull("parameters", parameters);
         Check.notNull("gradient", gradient);
         if (parameters == gradient) {
@@ -229,150 +269,200 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
-     * One step that evaluates the gradient itself. For {@link Nesterov} this is the spec form: the
-     * gradient is taken at θ + ρ·s (computed into a scratch buffer), then {@code s = ρ·s − α·g; θ = θ + s}.
-     * For every other rule the gradient is taken at {@code parameters}. The gradient function writes into
-     * a scratch buffer, so if it throws, nothing is modified; it must not modify the point it is given.
+     * One step that evaluates the gradient itself. For a rule with a look-ahead (Nesterov) this is the spec
+     * form: the gradient is taken at the look-ahead point (θ + ρ·s, computed into a scratch buffer), then
+     * {@code s = ρ·s − α·g; θ = θ + s}. For every other rule the gradient is taken at {@code parameters}. The
+     * gradient function writes into a scratch buffer, so if it throws, nothing is modified; it must not modify
+     * the point it is given.
      *
      * @return true if the step was taken, false if it was skipped ({@link NonFinitePolicy#SKIP_STEP})
      * @throws IllegalArgumentException   if {@code parameters} is null, of another length or backend, or a
      *                                    state buffer, or {@code gradientFunction} is null
-     * @throws IllegalStateException      if this optimizer is closed
+     * @throws IllegalStateException      if this optimizer is closed, or another thread is in a call on it
      * @throws NonFiniteGradientException if the computed gradient holds NaN or ±Infinity under policy
      *                                    {@code FAIL}; an exception of the gradient function propagates as is
      */
     public boolean step(Buffer parameters, GradientFunction gradientFunction) {
-        ensureOpen();
-        checkBuffer("parameters", parameters);
-        Check.notNull("gradientFunction", gradientFunction);
-        checkDistinct(parameters, null);
-        if (gradientScratch == null) {
-            gradientScratch = backend.allocate(parameterCount);
+        enter();
+        try {
+            checkBuffer("parameters", parameters);
+            Check.notNull("gradientFunction", gradientFunction);
+            checkDistinct(parameters, null);
+            if (gradientScratch == null) {
+                gradientScratch = backend.allocate(parameterCount);
+            }
+            if (!hasLookahead) {
+                gradientFunction.gradient(parameters, gradientScratch);
+                return run(parameters, gradientScratch, null, false);
+            }
+            if (pointScratch == null) {
+                pointScratch = backend.allocate(parameterCount);
+            }
+            long t = state.step();
+            for (GroupPlan p : plans) {
+                p.prepare(t, true);
+            }
+            for (GroupPlan p : plans) {
+                p.writePoint(parameters, pointScratch);
+            }
+            gradientFunction.gradient(pointScratch, gradientScratch);
+            return run(parameters, gradientScratch, null, true);
+        } finally {
+            exit();
         }
-        if (lookahead == null) {
-            gradientFunction.gradient(parameters, gradientScratch);
-            return checkedStep(parameters, gradientScratch, null);
-        }
-        if (lookaheadArgs == null) {
-            lookaheadArgs = new Buffer[] {null, state.buffers().get(0), backend.allocate(parameterCount)};
-        }
-        long t = state.step();
-        rule.scalars(t, scalars);
-        lookaheadArgs[0] = parameters;
-        lookahead.apply(scalars, lookaheadArgs, 0, parameterCount);
-        gradientFunction.gradient(lookaheadArgs[2], gradientScratch);
-        if (!admit(gradientScratch, null)) {
-            return false;
-        }
-        kernelArgs[0] = parameters;
-        kernelArgs[1] = gradientScratch;
-        momentum.apply(scalars, kernelArgs, 0, parameterCount);
-        state.setStep(t + 1);
-        return true;
     }
 
     /**
-     * Replaces this optimizer's state (step counter, skip counter, every state buffer) by the checkpoint's.
+     * A copy of everything the next step reads: counters, layout, groups with their rules, state buffers.
      *
-     * @throws IllegalArgumentException if the checkpoint was written for another rule (hyper-parameters and
-     *                                  schedule included) or another parameter count; nothing is modified then
+     * @throws IllegalStateException if another thread is in a call on this optimizer
      */
-    public void restore(Checkpoint checkpoint) {
-        restore(checkpoint, null);
+    public OptimizerSnapshot snapshot() {
+        enter(false);
+        try {
+            Map<String, BufferData> data = new LinkedHashMap<>();
+            for (int i = 0; i < state.names().size(); i++) {
+                data.put(state.names().get(i), BufferData.of(state.buffers().get(i)));
+            }
+            return new OptimizerSnapshot(state.step(), state.skippedSteps(), parameterCount, tensors, groups(), data);
+        } finally {
+            exit();
+        }
     }
 
     /**
-     * Replaces this optimizer's state by the checkpoint's and, when {@code parameters} is not null, the
-     * parameters by the checkpoint's. Every check runs before the first write. Values are copied exactly:
-     * float32 values into any buffer, float64 values exactly into a float64 buffer (rounded to nearest
-     * into a float32 one).
+     * Replaces this optimizer's state (step counter, skip counter, every state buffer) by the snapshot's. The
+     * snapshot must have this optimizer's tensor layout (by name), groups and rules (hyper-parameters and
+     * schedules included).
      *
-     * @throws IllegalArgumentException if the checkpoint was written for another rule (hyper-parameters and
-     *                                  schedule included) or another parameter count, holds no parameters
-     *                                  while {@code parameters} is given, or {@code parameters} is not a
-     *                                  buffer of this optimizer; nothing is modified then
+     * @throws IllegalArgumentException naming the first difference; nothing is modified then
      */
-    public void restore(Checkpoint checkpoint, Buffer parameters) {
-        ensureOpen();
-        Check.notNull("checkpoint", checkpoint);
-        if (!checkpoint.rule().equals(rule)) {
-            throw new IllegalArgumentException("checkpoint is for rule " + checkpoint.rule()
-                    + " but this optimizer runs " + rule + "; build the optimizer from checkpoint.rule()");
+    public void load(OptimizerSnapshot snapshot) {
+        load(snapshot, false);
+    }
+
+    /**
+     * As {@link #load(OptimizerSnapshot)}; with {@code keepMyHyperParameters} the groups' rules may differ from
+     * the snapshot's in hyper-parameters and schedules (to lower the learning rate on resume, say) as long as each
+     * group runs the same rule id with the same state buffers; every change is logged.
+     *
+     * @throws IllegalArgumentException naming the first difference (layout, groups, rule ids, state); nothing is
+     *                                  modified then
+     */
+    public void load(OptimizerSnapshot snapshot, boolean keepMyHyperParameters) {
+        enter();
+        try {
+            ensureOpen();
+            Check.notNull("snapshot", snapshot);
+            checkCompatible(snapshot, keepMyHyperParameters);
+            for (int i = 0; i < state.names().size(); i++) {
+                snapshot.state(state.names().get(i)).copyTo(state.buffers().get(i));
+            }
+            state.setStep(snapshot.step());
+            state.setSkippedSteps(snapshot.skippedSteps());
+        } finally {
+            exit();
         }
-        if (checkpoint.parameterCount() != parameterCount) {
-            throw new IllegalArgumentException("checkpoint holds " + checkpoint.parameterCount()
+    }
+
+    private void checkCompatible(OptimizerSnapshot s, boolean keepMine) {
+        if (s.parameterCount() != parameterCount) {
+            throw new IllegalArgumentException("snapshot holds " + s.parameterCount()
                     + " parameters but this optimizer updates " + parameterCount);
         }
-        if (!checkpoint.stateNames().equals(state.names())) {
-            throw new IllegalArgumentException("checkpoint has state buffers " + checkpoint.stateNames()
+        if (!s.tensors().equals(tensors)) {
+            throw new IllegalArgumentException("snapshot has the tensor layout " + describe(s.tensors())
+                    + " but this optimizer has " + describe(tensors));
+        }
+        if (s.groups().size() != plans.length) {
+            throw new IllegalArgumentException("snapshot has " + s.groups().size() + " parameter groups but this "
+                    + "optimizer has " + plans.length);
+        }
+        for (int i = 0; i < plans.length; i++) {
+            ParameterGroup mine = plans[i].group, theirs = s.groups().get(i);
+            if (!mine.name().equals(theirs.name()) || !mine.ranges().equals(theirs.ranges())) {
+                throw new IllegalArgumentException("snapshot group " + i + " is '" + theirs.name() + "' over "
+                        + theirs.ranges() + " but this optimizer's is '" + mine.name() + "' over " + mine.ranges());
+            }
+            if (UpdateRule.sameDefinition(mine.rule(), theirs.rule())) {
+                continue;
+            }
+            if (!keepMine) {
+                throw new IllegalArgumentException("snapshot is for rule " + theirs.rule() + " but this optimizer runs "
+                        + mine.rule() + " in group '" + mine.name() + "'; build the optimizer from the snapshot's rule, "
+                        + "or load(snapshot, true) to keep this optimizer's hyper-parameters");
+            }
+            if (!mine.rule().id().equals(theirs.rule().id())
+                    || !mine.rule().stateNames().equals(theirs.rule().stateNames())) {
+                throw new IllegalArgumentException("snapshot group '" + theirs.name() + "' runs rule '"
+                        + theirs.rule().id() + "' with state " + theirs.rule().stateNames() + " but this optimizer runs '"
+                        + mine.rule().id() + "' with state " + mine.rule().stateNames());
+            }
+            log.info("Loading a snapshot of group '{}' with changed hyper-parameters: {} -> {}", mine.name(),
+                    theirs.rule().hyperParameters(), mine.rule().hyperParameters());
+        }
+        if (!s.state().keySet().equals(new java.util.LinkedHashSet<>(state.names()))) {
+            throw new IllegalArgumentException("snapshot has state buffers " + s.state().keySet()
                     + " but this optimizer has " + state.names());
         }
-        for (int i = 0; i < state.names().size(); i++) {
-            BufferData data = checkpoint.stateBuffer(i);
-            if (data.length() != parameterCount) {
-                throw new IllegalArgumentException("checkpoint state buffer '" + state.names().get(i) + "' has "
-                        + data.length() + " elements but this optimizer updates " + parameterCount);
-            }
-        }
-        if (parameters != null) {
-            checkBuffer("parameters", parameters);
-            checkDistinct(parameters, null);
-            if (!checkpoint.hasParameters()) {
-                throw new IllegalArgumentException("checkpoint holds no parameters; restore(checkpoint) restores "
-                        + "the optimizer state alone");
-            }
-        }
-        for (int i = 0; i < state.names().size(); i++) {
-            checkpoint.stateBuffer(i).copyTo(state.buffers().get(i));
-        }
-        if (parameters != null) {
-            checkpoint.parameters().copyTo(parameters);
-        }
-        state.setStep(checkpoint.step());
-        state.setSkippedSteps(checkpoint.skippedSteps());
     }
 
-    /** Drops the scratch buffers; later steps, restores and {@link #newBuffer()} are refused. Idempotent. */
+    private static String describe(List<TensorSlot> t) {
+        return t.stream().map(x -> x.name() + "[" + x.offset() + "+" + x.length() + "]").toList().toString();
+    }
+
+    /** Drops the scratch buffers; later steps, loads and {@link #newBuffer()} are refused. Idempotent. */
     @Override
     public void close() {
         closed = true;
         gradientScratch = null;
-        lookaheadArgs = null;
-        kernelArgs[0] = null;
-        kernelArgs[1] = null;
+        pointScratch = null;
     }
 
-    private boolean checkedStep(Buffer parameters, Buffer gradient, ParameterSet layout) {
-        if (!admit(gradient, layout)) {
+    /** Scalars, reductions, non-finite policy, then every group's kernel over its ranges. */
+    private boolean run(Buffer parameters, Buffer gradient, ParameterSet layout, boolean atPoint) {
+        long t = state.step();
+        if (!atPoint) {
+            for (GroupPlan p : plans) {
+                p.prepare(t, false);
+            }
+        }
+        boolean check = nonFinitePolicy != NonFinitePolicy.UNCHECKED;
+        boolean finite = true;
+        for (GroupPlan p : plans) {
+            if (check || p.leadingScalers > 0) {
+                double sum = 0;
+                for (Range r : p.group.ranges()) {
+                    sum += backend.sumOfSquares(gradient, r.from(), r.to());
+                }
+                finite &= Double.isFinite(sum);
+                p.reduced(sum, atPoint);
+            }
+        }
+        if (check && !finite && !admit(gradient, layout)) {
             return false;
         }
-        long t = state.step();
-        rule.scalars(t, scalars);
-        kernelArgs[0] = parameters;
-        kernelArgs[1] = gradient;
-        kernel.apply(scalars, kernelArgs, 0, parameterCount);
+        for (GroupPlan p : plans) {
+            p.run(parameters, gradient, atPoint);
+        }
         state.setStep(t + 1);
         return true;
     }
 
-    /** Applies the non-finite policy: true to take the step, false to skip it; throws under FAIL. */
+    /** Under FAIL throws naming the element; under SKIP_STEP counts and logs the skip and returns false. */
     private boolean admit(Buffer gradient, ParameterSet layout) {
-        if (nonFinitePolicy == NonFinitePolicy.UNCHECKED) {
-            return true;
-        }
         int bad = backend.firstNonFinite(gradient, 0, parameterCount);
         if (bad < 0) {
-            return true;
+            return true; // a float64 sum can overflow without a non-finite element
         }
         String tensor = "gradient";
         int index = bad;
-        if (layout != null) {
-            for (ParameterSet.Tensor t : layout.tensors()) {
-                if (bad >= t.offset() && bad < t.offset() + t.length()) {
-                    tensor = t.name();
-                    index = bad - t.offset();
-                    break;
-                }
+        List<TensorSlot> names = layout != null ? slots(layout) : tensors.size() > 1 ? tensors : List.of();
+        for (TensorSlot s : names) {
+            if (bad >= s.offset() && bad < s.end()) {
+                tensor = s.name();
+                index = bad - s.offset();
+                break;
             }
         }
         if (nonFinitePolicy == NonFinitePolicy.FAIL) {
@@ -382,10 +472,41 @@ public final class Optimizer implements AutoCloseable {
         state.setSkippedSteps(skipped);
         if ((skipped - 1) % skipLogInterval == 0) {
             log.warn("Skipped step {} of {}: {}[{}] = {} is not finite ({} step(s) skipped so far; "
-                    + "logged once per {} skips)", state.step(), rule.id(), tensor, index, gradient.get(bad),
-                    skipped, skipLogInterval);
+                    + "logged once per {} skips)", state.step(), plans[0].group.rule().id(), tensor, index,
+                    gradient.get(bad), skipped, skipLogInterval);
         }
         return false;
+    }
+
+    private static List<TensorSlot> slots(ParameterSet set) {
+        List<TensorSlot> out = new ArrayList<>();
+        for (ParameterSet.Tensor t : set.tensors()) {
+            out.add(new TensorSlot(t.name(), t.offset(), t.length()));
+        }
+        return out;
+    }
+
+    private void enter() {
+        enter(true);
+    }
+
+    private void enter(boolean mustBeOpen) {
+        Thread me = Thread.currentThread();
+        if (!caller.compareAndSet(null, me)) {
+            Thread other = caller.get();
+            throw new IllegalStateException("optimizer " + this + " is already in a call"
+                    + (other == me ? " on this thread (a gradient function must not call its own optimizer)"
+                    : " on thread '" + (other == null ? "?" : other.getName()) + "'")
+                    + "; an Optimizer is not thread-safe: give each thread its own");
+        }
+        if (mustBeOpen && closed) {
+            caller.set(null);
+            throw new IllegalStateException("this optimizer is closed: " + this);
+        }
+    }
+
+    private void exit() {
+        caller.set(null);
     }
 
     private void ensureOpen() {
@@ -430,7 +551,7 @@ public final class Optimizer implements AutoCloseable {
                 && ((FloatArrayBuffer) a).array() == ((FloatArrayBuffer) b).array();
     }
 
-    private static void checkSameLayout(ParameterSet parameters, ParameterSet gradients) {
+    private void checkSameLayout(ParameterSet parameters, ParameterSet gradients) {
         List<ParameterSet.Tensor> p = parameters.tensors();
         List<ParameterSet.Tensor> g = gradients.tensors();
         for (int i = 0; i < Math.max(p.size(), g.size()); i++) {
@@ -442,12 +563,193 @@ public final class Optimizer implements AutoCloseable {
                         + " is " + b + " in gradients but " + a + " in parameters");
             }
         }
+        if (tensors.size() > 1 || !tensors.get(0).name().equals(WHOLE_TENSOR)) {
+            if (!slots(parameters).equals(tensors)) {
+                throw new IllegalArgumentException("the parameters' layout " + describe(slots(parameters))
+                        + " is not this optimizer's " + describe(tensors));
+            }
+        }
     }
 
     @Override
     public String toString() {
-        return "Optimizer[" + rule + " on " + backend.name() + ", " + parameterCount + " parameters, step "
+        String rules = Arrays.stream(plans).map(p -> p.group.rule().toString()).reduce((a, b) -> a + ", " + b).orElse("");
+        return "Optimizer[" + rules + " on " + backend.name() + ", " + parameterCount + " parameters, step "
                 + state.step() + ", " + nonFinitePolicy + (closed ? ", closed" : "") + "]";
+    }
+
+    /** One group's chain, prepared for this backend: scalars, kernels and argument arrays, reused every step. */
+    private final class GroupPlan {
+        final ParameterGroup group;
+        final List<Transform> chain;
+        /** Leading transforms that rescale their input by a reduction (clip by global norm). */
+        final int leadingScalers;
+        final StepScalars scalars;
+        final Kernel kernel;
+        /** Scalars of the fused tail (the chain without its leading scalers), or null when the whole chain runs. */
+        final StepScalars tailScalars;
+        final int tailOffset;
+        final Buffer[] args;
+        final String description;
+        // Look-ahead form (Nesterov's spec form), or null.
+        final Kernel lookahead;
+        final List<Transform> atPointChain;
+        final StepScalars atPointScalars;
+        final Kernel atPointKernel;
+
+        GroupPlan(ParameterGroup group) {
+            this.group = group;
+            this.chain = group.rule().transforms();
+            int lead = 0;
+            while (lead < chain.size() && chain.get(lead).reduction() == Transform.Reduction.SCALE_BY_SUM_OF_SQUARES) {
+                lead++;
+            }
+            for (int i = lead; i < chain.size(); i++) {
+                if (chain.get(i).reduction() != Transform.Reduction.NONE) {
+                    throw new IllegalArgumentException("rule '" + group.rule().id() + "': transform '"
+                            + chain.get(i).id() + "' needs a reduction over its input, so it must come first in the "
+                            + "chain (its input is then the gradient)");
+                }
+            }
+            this.leadingScalers = lead;
+            this.scalars = Chains.newScalars(chain);
+            List<Transform> tail = chain.subList(lead, chain.size());
+            KernelKey key = KernelKey.of(chain);
+            Kernel fusedWhole = backend.kernel(key).orElse(null);
+            Kernel fusedTail = lead > 0 && !tail.isEmpty() && backend.scalesGradient() ? backend.kernel(KernelKey.of(tail)).orElse(null) : null;
+            if (fusedWhole != null) {
+                kernel = fusedWhole;
+                tailScalars = null;
+                description = key + " (fused)";
+            } else if (fusedTail != null) {
+                kernel = fusedTail;
+                tailScalars = Chains.newScalars(tail);
+                description = key + " (fused " + KernelKey.of(tail) + ", leading reduction as gradient scale)";
+            } else {
+                kernel = backend.composed(org.optim4j.spi.ComposedKernel.of(chain));
+                tailScalars = null;
+                description = key + " (composed)";
+                if (!backend.kernelKeys().isEmpty() && loggedFallbacks.add(backend.name() + "/" + key)) {
+                    log.info("Backend '{}' has no fused kernel for {} (rule '{}'): running its transforms composed, "
+                            + "element by element (exact, slower)", backend.name(), key, group.rule().id());
+                }
+            }
+            this.tailOffset = scalars.values().length - (tailScalars == null ? 0 : tailScalars.values().length);
+            List<String> ruleState = group.rule().stateNames();
+            this.args = new Buffer[2 + ruleState.size()];
+            for (int i = 0; i < ruleState.size(); i++) {
+                args[2 + i] = state.buffer(ruleState.get(i));
+            }
+            int la = -1;
+            for (int i = 0; i < chain.size(); i++) {
+                if (chain.get(i).lookahead().isPresent()) {
+                    if (la >= 0) {
+                        throw new IllegalArgumentException("rule '" + group.rule().id()
+                                + "' has two look-ahead transforms; at most one is supported");
+                    }
+                    la = i;
+                }
+            }
+            if (la >= 0) {
+                List<Transform> twin = new ArrayList<>(chain);
+                twin.set(la, chain.get(la).lookahead().orElseThrow().atPoint());
+                lookahead = Chains.lookaheadKernel(backend, chain);
+                atPointChain = List.copyOf(twin);
+                atPointScalars = Chains.newScalars(atPointChain);
+                atPointKernel = Chains.stepKernel(backend, atPointChain);
+            } else {
+                lookahead = null;
+                atPointChain = null;
+                atPointScalars = null;
+                atPointKernel = null;
+            }
+        }
+
+        /** Computes this step's scalars (checking scheduled values): the first thing a step does, before any write. */
+        void prepare(long t, boolean atPoint) {
+            Chains.compute(chain, t, scalars);
+            if (atPoint && atPointChain != null) {
+                Chains.compute(atPointChain, t, atPointScalars);
+            }
+        }
+
+        /** Writes the point where the gradient is taken over this group's ranges: the look-ahead, or θ itself. */
+        void writePoint(Buffer theta, Buffer point) {
+            args[0] = theta;
+            args[1] = point;
+            try {
+                if (lookahead != null) {
+                    for (Range r : group.ranges()) {
+                        lookahead.apply(scalars, args, r.from(), r.to());
+                    }
+                } else {
+                    for (Range r : group.ranges()) {
+                        copy(theta, point, r.from(), r.to());
+                    }
+                }
+            } finally {
+                args[0] = null;
+                args[1] = null;
+            }
+        }
+
+        /** Folds Σg² over this group into the leading scalers' scalars. */
+        void reduced(double sumOfSquares, boolean atPoint) {
+            StepScalars s = atPoint && atPointChain != null ? atPointScalars : scalars;
+            double[] c = s.values();
+            int at = 0;
+            double scale = 1;
+            for (int i = 0; i < leadingScalers; i++) {
+                Transform tr = chain.get(i);
+                tr.reduced(sumOfSquares * scale * scale, c, at);
+                scale *= c[at];
+                at += tr.scalarNames().size();
+            }
+        }
+
+        void run(Buffer theta, Buffer gradient, boolean atPoint) {
+            Kernel k;
+            StepScalars s;
+            if (atPoint && atPointChain != null) {
+                k = atPointKernel;
+                s = atPointScalars;
+            } else if (tailScalars != null) {
+                double scale = 1;
+                double[] c = scalars.values();
+                int at = 0;
+                for (int i = 0; i < leadingScalers; i++) {
+                    scale *= c[at];
+                    at += chain.get(i).scalarNames().size();
+                }
+                System.arraycopy(c, tailOffset, tailScalars.values(), 0, tailScalars.values().length);
+                tailScalars.setStep(scalars.step()).setGradientScale(scale);
+                k = kernel;
+                s = tailScalars;
+            } else {
+                k = kernel;
+                s = scalars;
+            }
+            args[0] = theta;
+            args[1] = gradient;
+            try {
+                for (Range r : group.ranges()) {
+                    k.apply(s, args, r.from(), r.to());
+                }
+            } finally {
+                args[0] = null;
+                args[1] = null;
+            }
+        }
+    }
+
+    private static void copy(Buffer from, Buffer to, int lo, int hi) {
+        if (from instanceof FloatArrayBuffer a && to instanceof FloatArrayBuffer b) {
+            System.arraycopy(a.array(), lo, b.array(), lo, hi - lo);
+        } else {
+            for (int i = lo; i < hi; i++) {
+                to.set(i, from.get(i));
+            }
+        }
     }
 
     /** Configures an {@link Optimizer}; every setter validates its argument at once. */
@@ -455,8 +757,13 @@ public final class Optimizer implements AutoCloseable {
         private final UpdateRule rule;
         private Backend backend;
         private int parameterCount = -1;
+        private ParameterSet layout;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.FAIL;
         private int skipLogInterval = DEFAULT_SKIP_LOG_INTERVAL;
+        private final List<PendingGroup> groups = new ArrayList<>();
+
+        private record PendingGroup(String name, UpdateRule rule, List<String> tensors, List<Range> ranges) {
+        }
 
         private Builder(UpdateRule rule) {
             this.rule = rule;
@@ -468,13 +775,43 @@ public final class Optimizer implements AutoCloseable {
             return this;
         }
 
-        /** The number of parameters (≥ 0); required. */
+        /** The number of parameters (≥ 0); required unless {@link #layout(ParameterSet)} is given. */
         public Builder parameterCount(int parameterCount) {
             if (parameterCount < 0) {
                 throw new IllegalArgumentException("parameterCount must be >= 0, got " + parameterCount);
             }
             this.parameterCount = parameterCount;
             return this;
+        }
+
+        /** The tensor layout (names in snapshots and errors, groups by tensor name); sets the parameter count. */
+        public Builder layout(ParameterSet layout) {
+            this.layout = Check.notNull("layout", layout);
+            this.parameterCount = layout.size();
+            return this;
+        }
+
+        /** A group of the named tensors (of the {@link #layout}) with its own rule. */
+        public Builder group(String name, UpdateRule rule, String... tensorNames) {
+            groups.add(new PendingGroup(checkName(name), Check.notNull("rule", rule),
+                    List.of(Check.notNull("tensorNames", tensorNames)), List.of()));
+            return this;
+        }
+
+        /** A group of explicit element ranges with its own rule. */
+        public Builder group(String name, UpdateRule rule, List<Range> ranges) {
+            groups.add(new PendingGroup(checkName(name), Check.notNull("rule", rule), List.of(),
+                    List.copyOf(Check.notNull("ranges", ranges))));
+            return this;
+        }
+
+        private String checkName(String name) {
+            Check.notNull("name", name);
+            if (name.isBlank() || name.equals(DEFAULT_GROUP) || groups.stream().anyMatch(g -> g.name().equals(name))) {
+                throw new IllegalArgumentException("group name '" + name + "' is blank, '" + DEFAULT_GROUP
+                        + "' or used twice");
+            }
+            return name;
         }
 
         /** What to do with a non-finite gradient; {@link NonFinitePolicy#FAIL} when not set. */
@@ -493,14 +830,75 @@ public final class Optimizer implements AutoCloseable {
         }
 
         /**
-         * @throws IllegalArgumentException if the parameter count was not set, or the backend is not
-         *                                  available or lacks the rule's kernel
+         * @throws IllegalArgumentException if the parameter count was not set, a group names an unknown tensor or
+         *                                  overlaps another, or the backend is not available
          */
         public Optimizer build() {
             if (parameterCount < 0) {
                 throw new IllegalArgumentException("parameterCount must be set (>= 0) before build()");
             }
             return new Optimizer(this);
+        }
+
+        List<TensorSlot> tensors() {
+            if (layout == null) {
+                return List.of(new TensorSlot(WHOLE_TENSOR, 0, parameterCount));
+            }
+            return slots(layout);
+        }
+
+        /** The groups with their ranges, the default group (every unclaimed element) first. */
+        List<ParameterGroup> groups(List<TensorSlot> tensors) {
+            if (groups.isEmpty()) {
+                return List.of(new ParameterGroup(DEFAULT_GROUP, rule, List.of(new Range(0, parameterCount))));
+            }
+            boolean[] claimed = new boolean[parameterCount];
+            List<ParameterGroup> out = new ArrayList<>();
+            for (PendingGroup g : groups) {
+                List<Range> ranges = new ArrayList<>(g.ranges());
+                for (String name : g.tensors()) {
+                    TensorSlot slot = tensors.stream().filter(s -> s.name().equals(name)).findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException("group '" + g.name() + "' names tensor '"
+                                    + name + "', which the layout does not have; it has "
+                                    + tensors.stream().map(TensorSlot::name).toList()));
+                    ranges.add(new Range(slot.offset(), slot.end()));
+                }
+                ranges.sort((a, b) -> Integer.compare(a.from(), b.from()));
+                for (Range r : ranges) {
+                    if (r.to() > parameterCount) {
+                        throw new IllegalArgumentException("group '" + g.name() + "' range [" + r.from() + ", "
+                                + r.to() + ") is beyond the " + parameterCount + " parameters");
+                    }
+                    for (int i = r.from(); i < r.to(); i++) {
+                        if (claimed[i]) {
+                            throw new IllegalArgumentException("group '" + g.name() + "' overlaps another group at "
+                                    + "element " + i);
+                        }
+                        claimed[i] = true;
+                    }
+                }
+                out.add(new ParameterGroup(g.name(), g.rule(), ranges));
+            }
+            List<Range> rest = new ArrayList<>();
+            int i = 0;
+            while (i < parameterCount) {
+                if (claimed[i]) {
+                    i++;
+                    continue;
+                }
+                int start = i;
+                while (i < parameterCount && !claimed[i]) {
+                    i++;
+                }
+                rest.add(new Range(start, i));
+            }
+            if (parameterCount == 0) {
+                rest.add(new Range(0, 0));
+            }
+            if (!rest.isEmpty() || out.isEmpty()) {
+                out.add(0, new ParameterGroup(DEFAULT_GROUP, rule, rest));
+            }
+            return out;
         }
     }
 }

@@ -9,8 +9,8 @@ import org.optim4j.spi.Buffer;
  * the spec (s, r), and the number of steps skipped for a non-finite gradient. Buffers start at zero.
  *
  * <p>The buffers are live views: reading them is how tests and checkpoints see the state. Writing
- * them directly bypasses every check; restore a state through a checkpoint instead
- * ({@link Optimizer#restore(org.optim4j.checkpoint.Checkpoint, Buffer)}).
+ * them directly bypasses every check; restore a state through {@link Optimizer#load(org.optim4j.state.OptimizerSnapshot)}
+ * (a checkpoint file holds a snapshot).
  */
 public final class OptimizerState {
     private final List<String> names;

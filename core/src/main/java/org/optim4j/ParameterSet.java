@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.optim4j.rule.Check;
+import org.optim4j.internal.Check;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 

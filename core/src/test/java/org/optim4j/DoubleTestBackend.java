@@ -1,14 +1,15 @@
 package org.optim4j;
 
 import java.util.Optional;
+import java.util.Set;
 import org.optim4j.spi.Availability;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.Kernel;
-import org.optim4j.spi.KernelId;
+import org.optim4j.spi.KernelKey;
 
 /**
- * A test-only backend over {@code double[]} with the SGD and momentum kernels: a buffer of another
+ * A test-only backend over {@code double[]}, running every chain composed: a buffer of another
  * backend for the validation tests, and float64 storage for the checkpoint tests.
  */
 public final class DoubleTestBackend implements Backend {
@@ -62,26 +63,14 @@ public final class DoubleTestBackend implements Backend {
         return buffer instanceof DoubleBuffer;
     }
 
+    /** No fused kernel: every rule runs composed, in double precision over double[] (the reference's arithmetic). */
     @Override
-    public Optional<Kernel> kernel(KernelId id) {
-        switch (id) {
-            case SGD:
-                return Optional.of((k, b, from, to) -> {
-                    double[] theta = ((DoubleBuffer) b[0]).a, g = ((DoubleBuffer) b[1]).a;
-                    for (int i = from; i < to; i++) {
-                        theta[i] -= k.alpha() * g[i];
-                    }
-                });
-            case MOMENTUM:
-                return Optional.of((k, b, from, to) -> {
-                    double[] theta = ((DoubleBuffer) b[0]).a, g = ((DoubleBuffer) b[1]).a, s = ((DoubleBuffer) b[2]).a;
-                    for (int i = from; i < to; i++) {
-                        s[i] = k.rho1() * s[i] - k.alpha() * g[i];
-                        theta[i] += s[i];
-                    }
-                });
-            default:
-                return Optional.empty();
-        }
+    public Optional<Kernel> kernel(KernelKey key) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Set<KernelKey> kernelKeys() {
+        return Set.of();
     }
 }

@@ -13,7 +13,7 @@ import org.optim4j.rule.Nesterov;
 import org.optim4j.rule.RmsProp;
 import org.optim4j.rule.Sgd;
 import org.optim4j.rule.UpdateRule;
-import org.optim4j.schedule.LearningRateSchedule;
+import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.FloatArrayBuffer;
 
 /**
@@ -56,7 +56,7 @@ class FirstStepsTest {
     @Test
     void sgdWithLinearDecay() {
         // α_t = (1 − t/2)·0.1 + (t/2)·0.01: α₀ = 0.1, α₁ = 0.055, α₂ = 0.01 (= α_τ from t = τ = 2 on)
-        Trace tr = run(new Sgd(LearningRateSchedule.linearDecay(0.1, 0.01, 2)));
+        Trace tr = run(new Sgd(Schedule.linearDecay(0.1, 0.01, 2)));
         double th1 = 1 - 0.1 * 0.5;          // 0.95
         double th2 = th1 - 0.055 * 0.25;     // 0.93625
         double th3 = th2 - 0.01 * -1;        // 0.94625
@@ -108,7 +108,7 @@ class FirstStepsTest {
 
     @Test
     void adaGrad() {
-        Trace tr = run(new AdaGrad(LearningRateSchedule.constant(0.1), 0.1));
+        Trace tr = run(new AdaGrad(Schedule.constant(0.1), 0.1));
         double r1 = 0 + 0.5 * 0.5, th1 = 1 - 0.1 * 0.5 / (Math.sqrt(r1) + 0.1);         // 0.25, 0.91667
         double r2 = r1 + 0.25 * 0.25, th2 = th1 - 0.1 * 0.25 / (Math.sqrt(r2) + 0.1);   // 0.3125, 0.87873
         double r3 = r2 + 1 * 1, th3 = th2 - 0.1 * -1 / (Math.sqrt(r3) + 0.1);           // 1.3125, 0.95901
@@ -118,7 +118,7 @@ class FirstStepsTest {
 
     @Test
     void rmsProp() {
-        Trace tr = run(new RmsProp(LearningRateSchedule.constant(0.1), 0.9, 0.1));
+        Trace tr = run(new RmsProp(Schedule.constant(0.1), 0.9, 0.1));
         double r1 = 0.9 * 0 + 0.1 * 0.25, th1 = 1 - 0.1 * 0.5 / (Math.sqrt(r1) + 0.1);        // 0.025, 0.80629
         double r2 = 0.9 * r1 + 0.1 * 0.0625, th2 = th1 - 0.1 * 0.25 / (Math.sqrt(r2) + 0.1);  // 0.02875, 0.71354
         double r3 = 0.9 * r2 + 0.1 * 1, th3 = th2 - 0.1 * -1 / (Math.sqrt(r3) + 0.1);         // 0.125875, 0.93343
@@ -128,7 +128,7 @@ class FirstStepsTest {
 
     @Test
     void adam() {
-        Trace tr = run(new Adam(LearningRateSchedule.constant(0.1), 0.9, 0.999, 0.1));
+        Trace tr = run(new Adam(Schedule.constant(0.1), 0.9, 0.999, 0.1));
         double s1 = 0.1 * 0.5, r1 = 0.001 * 0.25;                       // 0.05, 0.00025
         double th1 = 1 - 0.1 * (s1 / (1 - 0.9)) / (Math.sqrt(r1 / (1 - 0.999)) + 0.1);            // 0.91667
         double s2 = 0.9 * s1 + 0.1 * 0.25, r2 = 0.999 * r1 + 0.001 * 0.0625;  // 0.07, 0.00031225

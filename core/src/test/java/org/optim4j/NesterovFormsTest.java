@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.optim4j.backend.scalar.ScalarBackend;
 import org.optim4j.problems.Quadratic;
 import org.optim4j.rule.Nesterov;
-import org.optim4j.schedule.LearningRateSchedule;
+import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.FloatArrayBuffer;
 
@@ -18,7 +18,7 @@ class NesterovFormsTest {
         Quadratic q = Quadratic.standard();
         int n = q.dimension();
         // A decaying α: the equivalence must hold whatever α_t does.
-        Nesterov rule = new Nesterov(LearningRateSchedule.linearDecay(0.02, 0.005, 50), 0.9);
+        Nesterov rule = new Nesterov(Schedule.linearDecay(0.02, 0.005, 50), 0.9);
         ScalarBackend backend = new ScalarBackend();
         Optimizer spec = Optimizer.create(rule, backend, n);
         Optimizer reparam = Optimizer.create(rule, backend, n);

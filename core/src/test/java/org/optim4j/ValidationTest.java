@@ -23,13 +23,13 @@ import org.optim4j.rule.Nesterov;
 import org.optim4j.rule.RmsProp;
 import org.optim4j.rule.Sgd;
 import org.optim4j.schedule.ConstantRate;
-import org.optim4j.schedule.LearningRateSchedule;
+import org.optim4j.schedule.Schedule;
 import org.optim4j.schedule.LinearDecay;
 import org.optim4j.spi.Buffer;
 
 /** Every bound of the spec's "valid hyper-parameters" is refused with the name and the value; bad calls change nothing. */
 class ValidationTest {
-    private static final LearningRateSchedule A = LearningRateSchedule.constant(0.1);
+    private static final Schedule A = Schedule.constant(0.1);
 
     /** (parameter name, constructor taking that parameter's value, values out of range). */
     static Stream<Arguments> bounds() {

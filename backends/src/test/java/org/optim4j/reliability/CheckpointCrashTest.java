@@ -23,7 +23,7 @@ import org.optim4j.backend.Backends;
 import org.optim4j.checkpoint.Checkpoint;
 import org.optim4j.rule.Adam;
 import org.optim4j.rule.UpdateRule;
-import org.optim4j.schedule.LearningRateSchedule;
+import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 
@@ -37,7 +37,7 @@ import org.optim4j.spi.Buffer;
  * what is tested is the file protocol, which no backend touches.
  */
 class CheckpointCrashTest {
-    static final UpdateRule RULE = new Adam(LearningRateSchedule.linearDecay(1e-2, 1e-3, 1000), 0.9, 0.999, 1e-8);
+    static final UpdateRule RULE = new Adam(Schedule.linearDecay(1e-2, 1e-3, 1000), 0.9, 0.999, 1e-8);
     static final int DEFAULT_KILLS = 50;
     /** 3 buffers x 4 bytes x 200,000 = 2.4 MB per checkpoint: a write takes long enough to be hit. */
     private static final int SIZE = 200_000;

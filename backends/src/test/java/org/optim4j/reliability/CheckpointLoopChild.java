@@ -24,7 +24,7 @@ public final class CheckpointLoopChild {
         Buffer theta = opt.newBuffer();
         Trajectories.initialParameters(theta);
         if (Files.exists(file)) {
-            opt.restore(Checkpoint.read(file), theta);
+            Checkpoint.read(file).restore(opt, theta);
         }
         System.out.println("start " + opt.state().step());
         System.out.flush();

@@ -39,7 +39,7 @@ class CrossBackendCheckpointTest {
                     Checkpoint read = Checkpoint.read(file);
                     Optimizer target = Optimizer.builder(read.rule()).backend(to).parameterCount(read.parameterCount()).build();
                     Buffer restored = target.newBuffer();
-                    target.restore(read, restored);
+                    read.restore(target, restored);
                     assertEquals(written, Checkpoint.capture(target, restored),
                             rule.id() + ": " + from.name() + " -> " + to.name() + " did not restore exactly");
                     Trajectories.run(target, restored, target.newBuffer(), 2, false);

@@ -21,7 +21,7 @@ import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
 import org.optim4j.backend.Backends;
 import org.optim4j.backend.scalar.ScalarBackend;
-import org.optim4j.checkpoint.BufferData;
+import org.optim4j.state.BufferData;
 import org.optim4j.checkpoint.Checkpoint;
 import org.optim4j.rule.AdaGrad;
 import org.optim4j.rule.Adam;
@@ -31,7 +31,7 @@ import org.optim4j.rule.RmsProp;
 import org.optim4j.rule.Sgd;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.schedule.ConstantRate;
-import org.optim4j.schedule.LearningRateSchedule;
+import org.optim4j.schedule.Schedule;
 import org.optim4j.schedule.LinearDecay;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
@@ -87,7 +87,7 @@ class OptimizerPropertiesTest {
     }
 
     private static UpdateRule rule(Draw d) {
-        LearningRateSchedule lr;
+        Schedule lr;
         double alpha = d.positive(1e-4, 0.3);
         if (d.r.nextBoolean()) {
             lr = !d.bad ? new ConstantRate(alpha) : null;

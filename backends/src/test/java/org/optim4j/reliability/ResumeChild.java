@@ -27,7 +27,7 @@ public final class ResumeChild {
             Checkpoint cp = Checkpoint.read(Paths.get(f[1]));
             Optimizer opt = Optimizer.builder(cp.rule()).backend(backend).parameterCount(cp.parameterCount()).build();
             Buffer theta = opt.newBuffer();
-            opt.restore(cp, theta);
+            cp.restore(opt, theta);
             Trajectories.run(opt, theta, opt.newBuffer(), Integer.parseInt(f[3]), Boolean.parseBoolean(f[4]));
             Checkpoint.capture(opt, theta).write(Path.of(f[2]));
         }

@@ -2,18 +2,16 @@ package org.optim4j.backend;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.optim4j.rule.Check;
+import org.optim4j.internal.Check;
+import org.optim4j.io.AtomicFile;
 
 /**
  * The per-machine backend choice written by the {@code bench} command and read by {@link Backends}
@@ -101,7 +99,7 @@ public final class BackendProfile {
         return e == null ? Optional.empty() : Optional.of(e.getValue());
     }
 
-    /** Writes the profile atomically (temporary file, then rename). */
+    /** Writes the profile atomically and durably ({@link AtomicFile}). */
     public void write(Path path) throws IOException {
         Properties p = new Properties();
         p.setProperty("version", Integer.toString(VERSION));
@@ -109,17 +107,10 @@ public final class BackendProfile {
         p.setProperty("created", created.toString());
         recommendations.forEach((rule, m) -> m.forEach((size, backend) ->
                 p.setProperty("recommend." + rule + "." + size, backend)));
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            p.store(out, "optim4j backend profile, written by 'optim4j bench'");
-        }
-        try {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        p.store(out, "optim4j backend profile, written by 'optim4j bench'");
+        AtomicFile.write(path, out.toByteArray());
     }
 
     /**

@@ -15,13 +15,13 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.optim4j.backend.scalar.ScalarBackend;
-import org.optim4j.rule.Check;
+import org.optim4j.internal.Check;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.FloatArrayBuffer;
 import org.optim4j.spi.Kernel;
-import org.optim4j.spi.KernelId;
+import org.optim4j.spi.Chains;
 import org.optim4j.spi.StepScalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,11 +203,11 @@ public final class Backends {
                         .append(" at ").append(n).append(" parameters");
             } else {
                 Optional<Backend> b = candidates.stream().filter(c -> c.name().equals(name.get())).findFirst();
-                if (b.isPresent() && b.get().kernel(rule.kernel()).isPresent()) {
+                if (b.isPresent()) {
                     return new Choice(b.get(), "recommended by the profile " + profilePath);
                 }
                 why.append("profile ").append(profilePath).append(" recommends '").append(name.get())
-                        .append("', which is not an available heap float[] backend with that kernel here");
+                        .append("', which is not an available heap float[] backend here");
             }
         }
         Optional<Choice> measured = measure(rule, n, candidates, MEASURE_MILLIS * 1_000_000L);
@@ -247,18 +247,17 @@ public final class Backends {
     }
 
     /**
-     * Runs {@code rule}'s kernel on each candidate for at most {@code budgetNanos} in all (split evenly) over
+     * Runs {@code rule}'s kernel (fused, or composed) on each candidate for at most {@code budgetNanos} in all (split evenly) over
      * min(n, 2^16) elements and returns the fastest, or empty when there is nothing to compare.
      */
     static Optional<Choice> measure(UpdateRule rule, int n, List<Backend> candidates, long budgetNanos) {
-        List<Backend> runnable = candidates.stream().filter(b -> b.kernel(rule.kernel()).isPresent())
-                .collect(Collectors.toList());
+        List<Backend> runnable = candidates;
         if (runnable.size() < 2) {
             return Optional.empty();
         }
         int m = Math.max(1, Math.min(n, 1 << 16)); // small enough to set up in a few ms
         long each = budgetNanos / runnable.size();
-        StepScalars scalars = rule.scalars(0, new StepScalars());
+        StepScalars scalars = Chains.compute(rule.transforms(), 0, Chains.newScalars(rule.transforms()));
         float[] pattern = new float[m];
         for (int i = 0; i < m; i++) {
             pattern[i] = (float) (1e-3 * ((i * 7919) % 1000 - 500));
@@ -267,15 +266,12 @@ public final class Backends {
         double bestNanos = Double.MAX_VALUE;
         StringBuilder timings = new StringBuilder();
         for (Backend b : runnable) {
-            Kernel kernel = b.kernel(rule.kernel()).orElseThrow();
-            Buffer[] buffers = new Buffer[rule.kernel().bufferCount()];
+            Kernel kernel = Chains.stepKernel(b, rule.transforms());
+            Buffer[] buffers = new Buffer[2 + Chains.stateCount(rule.transforms())];
             for (int i = 0; i < buffers.length; i++) {
                 buffers[i] = b.allocate(m);
             }
             buffers[1].copyFrom(pattern);
-            if (rule.kernel() == KernelId.NESTEROV_LOOKAHEAD) {
-                buffers[0].copyFrom(pattern);
-            }
             // First half warms up (the JIT compiles the loop), second half keeps the best time per call.
             long start = System.nanoTime();
             long warmEnd = start + each / 2;

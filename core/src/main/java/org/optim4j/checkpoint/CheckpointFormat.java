@@ -7,20 +7,26 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.optim4j.io.AtomicFile;
+import org.optim4j.rule.Rules;
 import org.optim4j.rule.UpdateRule;
-import org.optim4j.schedule.LearningRateSchedule;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.schedule.Schedules;
 import org.optim4j.spi.Buffer;
+import org.optim4j.state.BufferData;
+import org.optim4j.state.OptimizerSnapshot;
+import org.optim4j.state.ParameterGroup;
+import org.optim4j.state.Range;
+import org.optim4j.state.TensorSlot;
+import org.optim4j.transform.Params;
 
 /**
  * Reads and writes the checkpoint file format, version {@value #VERSION}; {@code docs/checkpoint-format.md}
@@ -39,7 +45,9 @@ import org.optim4j.spi.Buffer;
  */
 final class CheckpointFormat {
     static final byte[] MAGIC = "OPTIM4JC".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The first format (one rule, no layout), still read. */
+    static final int VERSION_1 = 1;
     static final int HEADER_BYTES = 8 + 4 + 8;
     static final int TRAILER_BYTES = 4;
 
@@ -58,75 +66,73 @@ final class CheckpointFormat {
     // ---------------------------------------------------------------- writing
 
     static void write(Checkpoint cp, Path file) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
         byte[] meta = metadata(cp);
         long bodyLength = meta.length + 2L;
-        for (int i = 0; i < cp.stateNames().size(); i++) {
-            bodyLength += bufferBytes(cp.stateNames().get(i), cp.stateBuffer(i));
+        List<String> names = cp.stateNames();
+        for (int i = 0; i < names.size(); i++) {
+            bodyLength += bufferBytes(names.get(i), cp.stateBuffer(i));
         }
         if (cp.hasParameters()) {
             bodyLength += bufferBytes(Checkpoint.PARAMETERS_NAME, cp.parameters());
         }
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                Sink out = new Sink(ch);
-                out.bytes(MAGIC);
-                out.u32(VERSION);
-                out.u64(bodyLength);
-                out.bytes(meta);
-                int count = cp.stateNames().size() + (cp.hasParameters() ? 1 : 0);
-                out.u16(count);
-                for (int i = 0; i < cp.stateNames().size(); i++) {
-                    writeBuffer(out, ROLE_STATE, cp.stateNames().get(i), cp.stateBuffer(i));
-                }
-                if (cp.hasParameters()) {
-                    writeBuffer(out, ROLE_PARAMETERS, Checkpoint.PARAMETERS_NAME, cp.parameters());
-                }
-                out.finishWithChecksum();
-                if (out.written != HEADER_BYTES + bodyLength + TRAILER_BYTES) {
-                    throw new IllegalStateException("checkpoint writer produced " + out.written + " bytes, expected "
-                            + (HEADER_BYTES + bodyLength + TRAILER_BYTES));
-                }
-                ch.force(true);
+        long total = HEADER_BYTES + bodyLength + TRAILER_BYTES;
+        AtomicFile.write(file, ch -> {
+            Sink out = new Sink(ch);
+            out.bytes(MAGIC);
+            out.u32(VERSION);
+            out.u64(total - HEADER_BYTES - TRAILER_BYTES);
+            out.bytes(meta);
+            out.u16(names.size() + (cp.hasParameters() ? 1 : 0));
+            for (int i = 0; i < names.size(); i++) {
+                writeBuffer(out, ROLE_STATE, names.get(i), cp.stateBuffer(i));
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + target + " atomically on this file system", e);
+            if (cp.hasParameters()) {
+                writeBuffer(out, ROLE_PARAMETERS, Checkpoint.PARAMETERS_NAME, cp.parameters());
             }
-            moved = true;
-            forceDirectory(dir);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
+            out.finishWithChecksum();
+            if (out.written != total) {
+                throw new IllegalStateException("checkpoint writer produced " + out.written + " bytes, expected " + total);
             }
-        }
+        });
     }
 
-    /** Makes the rename durable; some platforms cannot open a directory, where the rename is all we can do. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Not supported on this platform (e.g. Windows): the atomic rename still guarantees old-or-new.
-        }
-    }
-
+    /** Version 2's metadata: counters, backend, user metadata, tensor layout, groups with their rules. */
     private static byte[] metadata(Checkpoint cp) {
-        UpdateRule rule = cp.rule();
-        LearningRateSchedule lr = rule.learningRate();
+        OptimizerSnapshot snap = cp.snapshot();
         MetaWriter w = new MetaWriter();
-        w.string(rule.id());
-        w.values(RuleCodec.hyperParameters(rule));
-        w.string(RuleCodec.scheduleKind(lr));
-        w.values(RuleCodec.scheduleParameters(lr));
-        w.i64(cp.step());
-        w.i64(cp.skippedSteps());
-        w.i32(cp.parameterCount());
+        w.i64(snap.step());
+        w.i64(snap.skippedSteps());
+        w.i32(snap.parameterCount());
         w.string(cp.backendName());
+        w.u16(cp.metadata().size());
+        for (Map.Entry<String, String> e : cp.metadata().entrySet()) {
+            w.string(e.getKey());
+            w.string(e.getValue());
+        }
+        w.u16(snap.tensors().size());
+        for (TensorSlot t : snap.tensors()) {
+            w.string(t.name());
+            w.i32(t.offset());
+            w.i32(t.length());
+        }
+        w.u16(snap.groups().size());
+        for (ParameterGroup g : snap.groups()) {
+            w.string(g.name());
+            w.string(g.rule().id());
+            Map<String, Schedule> hyper = g.rule().hyperParameters();
+            w.u16(hyper.size());
+            for (Map.Entry<String, Schedule> e : hyper.entrySet()) {
+                Schedule.Encodable enc = Schedules.encodable(e.getValue());
+                w.string(e.getKey());
+                w.string(enc.kind());
+                w.values(enc.parameters());
+            }
+            w.u16(g.ranges().size());
+            for (Range r : g.ranges()) {
+                w.i32(r.from());
+                w.i32(r.to());
+            }
+        }
         return w.toByteArray();
     }
 
@@ -307,9 +313,9 @@ final class CheckpointFormat {
                 throw new CheckpointException(file, "not an optim4j checkpoint (the file does not start with \"OPTIM4JC\")");
             }
             int version = header.getInt();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_1) {
                 throw new CheckpointException(file, "format version " + Integer.toUnsignedString(version)
-                        + " is not supported; this reader supports version " + VERSION);
+                        + " is not supported; this reader supports versions " + VERSION_1 + " and " + VERSION);
             }
             long bodyLength = header.getLong();
             long expected = HEADER_BYTES + bodyLength + TRAILER_BYTES;
@@ -324,7 +330,7 @@ final class CheckpointFormat {
             verifyChecksum(ch, expected, file);
             Source in = new Source(ch, HEADER_BYTES, HEADER_BYTES + bodyLength, file);
             try {
-                Checkpoint cp = parseBody(in);
+                Checkpoint cp = version == VERSION_1 ? parseBodyV1(in) : parseBody(in);
                 if (in.remaining() != 0) {
                     throw new CheckpointException(file, "corrupt: " + in.remaining() + " unread bytes at the end of the body");
                 }
@@ -371,23 +377,99 @@ final class CheckpointFormat {
         }
     }
 
-    private static Checkpoint parseBody(Source in) throws IOException {
+    /** Version 1 (one rule, its schedule, no layout): read as a snapshot with one group and one tensor. */
+    private static Checkpoint parseBodyV1(Source in) throws IOException {
         String ruleId = in.string("rule id");
         Map<String, Number> hyper = in.values("hyper-parameters");
         String scheduleKind = in.string("schedule kind");
         Map<String, Number> scheduleParams = in.values("schedule parameters");
-        UpdateRule rule = RuleCodec.rule(ruleId, hyper, RuleCodec.schedule(scheduleKind, scheduleParams));
+        Map<String, Schedule> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Number> e : hyper.entrySet()) {
+            if (!(e.getValue() instanceof Double)) {
+                throw new IllegalArgumentException("hyper-parameter '" + e.getKey() + "' must be a float64, got "
+                        + e.getValue());
+            }
+            values.put(e.getKey(), Schedule.fixed((Double) e.getValue()));
+        }
+        values.put(Params.LEARNING_RATE.name(), Schedules.create(scheduleKind, scheduleParams));
+        UpdateRule rule = Rules.create(ruleId, values);
         long step = in.i64();
         long skipped = in.i64();
         int parameterCount = in.i32();
+        checkCounters(step, skipped, parameterCount);
+        String backend = in.string("backend name");
+        List<TensorSlot> tensors = List.of(new TensorSlot(Checkpoint.PARAMETERS_NAME, 0, parameterCount));
+        List<ParameterGroup> groups = List.of(new ParameterGroup("default", rule,
+                List.of(new Range(0, parameterCount))));
+        return readBuffers(in, step, skipped, parameterCount, backend, Map.of(), tensors, groups);
+    }
+
+    private static Checkpoint parseBody(Source in) throws IOException {
+        long step = in.i64();
+        long skipped = in.i64();
+        int parameterCount = in.i32();
+        checkCounters(step, skipped, parameterCount);
+        String backend = in.string("backend name");
+        Map<String, String> metadata = new LinkedHashMap<>();
+        int metaCount = in.u16();
+        for (int i = 0; i < metaCount; i++) {
+            String key = in.string("metadata key");
+            if (metadata.put(key, in.string("metadata value")) != null) {
+                throw new IllegalArgumentException("metadata key '" + key + "' appears twice");
+            }
+        }
+        List<TensorSlot> tensors = new ArrayList<>();
+        int tensorCount = in.u16();
+        for (int i = 0; i < tensorCount; i++) {
+            TensorSlot t = new TensorSlot(in.string("tensor name"), in.i32(), in.i32());
+            if ((long) t.offset() + t.length() > parameterCount) {
+                throw new IllegalArgumentException("tensor '" + t.name() + "' ends beyond the " + parameterCount
+                        + " parameters");
+            }
+            tensors.add(t);
+        }
+        List<ParameterGroup> groups = new ArrayList<>();
+        int groupCount = in.u16();
+        for (int i = 0; i < groupCount; i++) {
+            String name = in.string("group name");
+            String ruleId = in.string("rule id");
+            Map<String, Schedule> values = new LinkedHashMap<>();
+            int hyperCount = in.u16();
+            for (int h = 0; h < hyperCount; h++) {
+                String key = in.string("hyper-parameter name");
+                String kind = in.string("schedule kind");
+                if (values.put(key, Schedules.create(kind, in.values("schedule parameters"))) != null) {
+                    throw new IllegalArgumentException("hyper-parameter '" + key + "' appears twice");
+                }
+            }
+            UpdateRule rule = Rules.create(ruleId, values);
+            List<Range> ranges = new ArrayList<>();
+            int rangeCount = in.u16();
+            for (int r = 0; r < rangeCount; r++) {
+                Range range = new Range(in.i32(), in.i32());
+                if (range.to() > parameterCount) {
+                    throw new IllegalArgumentException("group '" + name + "' range ends beyond the " + parameterCount
+                            + " parameters");
+                }
+                ranges.add(range);
+            }
+            groups.add(new ParameterGroup(name, rule, ranges));
+        }
+        return readBuffers(in, step, skipped, parameterCount, backend, metadata, tensors, groups);
+    }
+
+    private static void checkCounters(long step, long skipped, int parameterCount) {
         if (step < 0 || skipped < 0 || parameterCount < 0) {
             throw new IllegalArgumentException("negative counter: step " + step + ", skipped " + skipped
                     + ", parameter count " + parameterCount);
         }
-        String backend = in.string("backend name");
+    }
+
+    private static Checkpoint readBuffers(Source in, long step, long skipped, int parameterCount, String backend,
+                                          Map<String, String> metadata, List<TensorSlot> tensors,
+                                          List<ParameterGroup> groups) throws IOException {
         int count = in.u16();
-        List<String> names = new ArrayList<>();
-        List<BufferData> state = new ArrayList<>();
+        Map<String, BufferData> state = new LinkedHashMap<>();
         BufferData parameters = null;
         for (int i = 0; i < count; i++) {
             int role = in.u8();
@@ -406,20 +488,17 @@ final class CheckpointFormat {
             } else {
                 throw new IllegalArgumentException("buffer '" + name + "' has unknown precision code " + precision);
             }
-            if (role == ROLE_STATE) {
-                names.add(name);
-                state.add(data);
+            if (role == ROLE_STATE && !state.containsKey(name)) {
+                state.put(name, data);
             } else if (role == ROLE_PARAMETERS && parameters == null) {
                 parameters = data;
             } else {
-                throw new IllegalArgumentException("buffer '" + name + "' has unexpected role code " + role);
+                throw new IllegalArgumentException("buffer '" + name + "' has unexpected role code " + role
+                        + " or appears twice");
             }
         }
-        if (!names.equals(rule.stateNames())) {
-            throw new IllegalArgumentException("rule '" + ruleId + "' has state buffers " + rule.stateNames()
-                    + " but the file holds " + names);
-        }
-        return new Checkpoint(rule, step, skipped, parameterCount, backend, state, parameters);
+        OptimizerSnapshot snapshot = new OptimizerSnapshot(step, skipped, parameterCount, tensors, groups, state);
+        return new Checkpoint(snapshot, parameters, backend, metadata);
     }
 
     /** Buffered little-endian reader over [position, end) of a channel, with bounds checks. */

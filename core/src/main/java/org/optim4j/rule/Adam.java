@@ -1,9 +1,12 @@
 package org.optim4j.rule;
 
 import java.util.List;
-import org.optim4j.schedule.LearningRateSchedule;
-import org.optim4j.spi.KernelId;
-import org.optim4j.spi.StepScalars;
+import org.optim4j.internal.Check;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.transform.Params;
+import org.optim4j.transform.ScaleByAdam;
+import org.optim4j.transform.ScaleByLearningRate;
+import org.optim4j.transform.Transform;
 
 /**
  * Adam (Kingma &amp; Ba 2015), ε outside the square root and added after bias correction
@@ -17,14 +20,22 @@ import org.optim4j.spi.StepScalars;
  *   θ = θ − α_t·ŝ / (√r̂ + ε)
  * </pre>
  *
- * <p>Memory: two state buffers (s, r).
+ * Chain: scale_by_adam, scale_by_learning_rate. Memory: two state buffers (s, r).
  *
  * @param rho1    ρ₁ ∈ [0, 1), default {@value #DEFAULT_RHO1}
  * @param rho2    ρ₂ ∈ [0, 1), default {@value #DEFAULT_RHO2}
  * @param epsilon ε &gt; 0, default {@value #DEFAULT_EPSILON}
  */
-public record Adam(LearningRateSchedule learningRate, double rho1, double rho2, double epsilon)
-        implements UpdateRule {
+public record Adam(Schedule learningRate, double rho1, double rho2, double epsilon) implements UpdateRule {
+    /** The registry entry. */
+    public static final RuleType TYPE = new RuleType("adam",
+            "Adam, ε after bias correction (spec; torch.optim.Adam, optax.adam)",
+            List.of(Params.LEARNING_RATE.withDefault(Adam.DEFAULT_LEARNING_RATE), Params.RHO1, Params.RHO2, Params.EPSILON),
+            v -> v.constantExcept(Params.LEARNING_RATE)
+                    ? new Adam(v.get(Params.LEARNING_RATE), v.constant(Params.RHO1), v.constant(Params.RHO2),
+                            v.constant(Params.EPSILON))
+                    : new ChainRule("adam", List.of(new ScaleByAdam(v.get(Params.RHO1), v.get(Params.RHO2),
+                            v.get(Params.EPSILON)), new ScaleByLearningRate(v.get(Params.LEARNING_RATE)))));
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_RHO1 = 0.9;
     public static final double DEFAULT_RHO2 = 0.999;
@@ -32,9 +43,9 @@ public record Adam(LearningRateSchedule learningRate, double rho1, double rho2, 
 
     public Adam {
         Check.notNull("learningRate", learningRate);
-        Check.unitInterval("rho1", rho1);
-        Check.unitInterval("rho2", rho2);
-        Check.positive("epsilon", epsilon);
+        Params.RHO1.check(rho1);
+        Params.RHO2.check(rho2);
+        Params.EPSILON.check(epsilon);
     }
 
     /** Adam with every default: α = 1e-3, ρ₁ = 0.9, ρ₂ = 0.999, ε = 1e-8. */
@@ -44,7 +55,7 @@ public record Adam(LearningRateSchedule learningRate, double rho1, double rho2, 
 
     /** Adam with a constant learning rate and the default ρ₁, ρ₂, ε. */
     public static Adam of(double alpha) {
-        return new Adam(LearningRateSchedule.constant(alpha), DEFAULT_RHO1, DEFAULT_RHO2, DEFAULT_EPSILON);
+        return new Adam(Schedule.constant(alpha), DEFAULT_RHO1, DEFAULT_RHO2, DEFAULT_EPSILON);
     }
 
     @Override
@@ -53,25 +64,13 @@ public record Adam(LearningRateSchedule learningRate, double rho1, double rho2, 
     }
 
     @Override
-    public Adam withLearningRate(LearningRateSchedule schedule) {
+    public List<Transform> transforms() {
+        return List.of(new ScaleByAdam(Schedule.fixed(rho1), Schedule.fixed(rho2), Schedule.fixed(epsilon)),
+                new ScaleByLearningRate(learningRate));
+    }
+
+    @Override
+    public Adam withLearningRate(Schedule schedule) {
         return new Adam(schedule, rho1, rho2, epsilon);
-    }
-
-    @Override
-    public List<String> stateNames() {
-        return List.of("s", "r");
-    }
-
-    @Override
-    public KernelId kernel() {
-        return KernelId.ADAM;
-    }
-
-    @Override
-    public StepScalars scalars(long t, StepScalars into) {
-        Check.step(t);
-        Check.notNull("into", into);
-        return into.set(t, learningRate.rate(t), rho1, rho2, epsilon,
-                1 - Math.pow(rho1, t + 1), 1 - Math.pow(rho2, t + 1));
     }
 }

@@ -1,34 +1,41 @@
 package org.optim4j.rule;
 
 import java.util.List;
-import org.optim4j.schedule.LearningRateSchedule;
-import org.optim4j.spi.KernelId;
-import org.optim4j.spi.StepScalars;
+import org.optim4j.internal.Check;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.transform.Params;
+import org.optim4j.transform.ScaleByLearningRate;
+import org.optim4j.transform.Trace;
+import org.optim4j.transform.Transform;
 
 /**
- * Momentum (DL4J convention, α inside the velocity):
+ * Momentum, with α inside the velocity (the spec's and DL4J's convention; PyTorch keeps α outside):
  *
  * <pre>
  *   s = ρ·s − α_t·g
  *   θ = θ + s
  * </pre>
  *
- * Under a constant gradient s tends to −α·g/(1−ρ): the terminal speed is α‖g‖/(1−ρ).
- * Equals PyTorch's {@code SGD(momentum=ρ, dampening=0)} (with s = −α·v) while α is constant.
- *
- * <p>Memory: one state buffer (s).
+ * Chain: scale_by_learning_rate, trace. Memory: one state buffer (s).
  *
  * @param rho ρ ∈ [0, 1)
  */
-public record Momentum(LearningRateSchedule learningRate, double rho) implements UpdateRule {
+public record Momentum(Schedule learningRate, double rho) implements UpdateRule {
+    /** The registry entry. */
+    public static final RuleType TYPE = new RuleType("momentum",
+            "momentum with α inside the velocity (spec, DL4J); torch SGD(momentum=ρ) while α is constant",
+            List.of(Params.LEARNING_RATE.withDefault(0.01), Params.RHO),
+            v -> v.constantExcept(Params.LEARNING_RATE) ? new Momentum(v.get(Params.LEARNING_RATE), v.constant(Params.RHO))
+                    : new ChainRule("momentum", List.of(new ScaleByLearningRate(v.get(Params.LEARNING_RATE)),
+                            new Trace(v.get(Params.RHO)))));
 
     public Momentum {
         Check.notNull("learningRate", learningRate);
-        Check.unitInterval("rho", rho);
+        Params.RHO.check(rho);
     }
 
     public static Momentum of(double alpha, double rho) {
-        return new Momentum(LearningRateSchedule.constant(alpha), rho);
+        return new Momentum(Schedule.constant(alpha), rho);
     }
 
     @Override
@@ -37,24 +44,12 @@ public record Momentum(LearningRateSchedule learningRate, double rho) implements
     }
 
     @Override
-    public Momentum withLearningRate(LearningRateSchedule schedule) {
+    public List<Transform> transforms() {
+        return List.of(new ScaleByLearningRate(learningRate), new Trace(Schedule.fixed(rho)));
+    }
+
+    @Override
+    public Momentum withLearningRate(Schedule schedule) {
         return new Momentum(schedule, rho);
-    }
-
-    @Override
-    public List<String> stateNames() {
-        return List.of("s");
-    }
-
-    @Override
-    public KernelId kernel() {
-        return KernelId.MOMENTUM;
-    }
-
-    @Override
-    public StepScalars scalars(long t, StepScalars into) {
-        Check.step(t);
-        Check.notNull("into", into);
-        return into.set(t, learningRate.rate(t), rho, 0, 0, 1, 1);
     }
 }

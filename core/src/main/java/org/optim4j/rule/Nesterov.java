@@ -1,9 +1,12 @@
 package org.optim4j.rule;
 
 import java.util.List;
-import org.optim4j.schedule.LearningRateSchedule;
-import org.optim4j.spi.KernelId;
-import org.optim4j.spi.StepScalars;
+import org.optim4j.internal.Check;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.transform.NesterovTrace;
+import org.optim4j.transform.Params;
+import org.optim4j.transform.ScaleByLearningRate;
+import org.optim4j.transform.Transform;
 
 /**
  * Nesterov momentum: momentum with the gradient taken at the look-ahead point.
@@ -19,19 +22,27 @@ import org.optim4j.spi.StepScalars;
  * {@code step(θ̃, g)}, keeps θ̃ = θ + ρ·s as the parameters and takes g = ∇R(θ̃):
  * {@code s' = ρ·s − α·g; θ̃ = θ̃ + (1+ρ)·s' − ρ·s}. Both follow the same trajectory.
  *
- * <p>Memory: one state buffer (s); the spec form needs two more scratch buffers (look-ahead point and gradient).
+ * <p>Chain: scale_by_learning_rate, nesterov_trace (whose look-ahead gives the spec form). Memory: one state
+ * buffer (s); the spec form needs two more scratch buffers (look-ahead point and gradient).
  *
  * @param rho ρ ∈ [0, 1)
  */
-public record Nesterov(LearningRateSchedule learningRate, double rho) implements UpdateRule {
+public record Nesterov(Schedule learningRate, double rho) implements UpdateRule {
+    /** The registry entry. */
+    public static final RuleType TYPE = new RuleType("nesterov",
+            "Nesterov momentum, gradient at θ + ρ·s (spec); reparametrised form as DL4J/PyTorch",
+            List.of(Params.LEARNING_RATE.withDefault(0.01), Params.RHO),
+            v -> v.constantExcept(Params.LEARNING_RATE) ? new Nesterov(v.get(Params.LEARNING_RATE), v.constant(Params.RHO))
+                    : new ChainRule("nesterov", List.of(new ScaleByLearningRate(v.get(Params.LEARNING_RATE)),
+                            new NesterovTrace(v.get(Params.RHO)))));
 
     public Nesterov {
         Check.notNull("learningRate", learningRate);
-        Check.unitInterval("rho", rho);
+        Params.RHO.check(rho);
     }
 
     public static Nesterov of(double alpha, double rho) {
-        return new Nesterov(LearningRateSchedule.constant(alpha), rho);
+        return new Nesterov(Schedule.constant(alpha), rho);
     }
 
     @Override
@@ -40,25 +51,12 @@ public record Nesterov(LearningRateSchedule learningRate, double rho) implements
     }
 
     @Override
-    public Nesterov withLearningRate(LearningRateSchedule schedule) {
+    public List<Transform> transforms() {
+        return List.of(new ScaleByLearningRate(learningRate), new NesterovTrace(Schedule.fixed(rho)));
+    }
+
+    @Override
+    public Nesterov withLearningRate(Schedule schedule) {
         return new Nesterov(schedule, rho);
-    }
-
-    @Override
-    public List<String> stateNames() {
-        return List.of("s");
-    }
-
-    /** The reparametrised kernel; the spec form uses {@link KernelId#NESTEROV_LOOKAHEAD} then {@link KernelId#MOMENTUM}. */
-    @Override
-    public KernelId kernel() {
-        return KernelId.NESTEROV;
-    }
-
-    @Override
-    public StepScalars scalars(long t, StepScalars into) {
-        Check.step(t);
-        Check.notNull("into", into);
-        return into.set(t, learningRate.rate(t), rho, 0, 0, 1, 1);
     }
 }

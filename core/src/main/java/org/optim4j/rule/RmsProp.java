@@ -1,9 +1,12 @@
 package org.optim4j.rule;
 
 import java.util.List;
-import org.optim4j.schedule.LearningRateSchedule;
-import org.optim4j.spi.KernelId;
-import org.optim4j.spi.StepScalars;
+import org.optim4j.internal.Check;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.transform.Params;
+import org.optim4j.transform.ScaleByLearningRate;
+import org.optim4j.transform.ScaleByRms;
+import org.optim4j.transform.Transform;
 
 /**
  * RMSProp, ε outside the square root:
@@ -13,26 +16,32 @@ import org.optim4j.spi.StepScalars;
  *   θ = θ − α_t·g / (√r + ε)
  * </pre>
  *
- * Equals PyTorch's {@code RMSprop(alpha=ρ₂, centered=False, momentum=0)}.
- *
- * <p>Memory: one state buffer (r).
+ * Chain: scale_by_rms, scale_by_learning_rate. Memory: one state buffer (r).
  *
  * @param rho2    ρ₂ ∈ [0, 1), default {@value #DEFAULT_RHO2}
  * @param epsilon ε &gt; 0, default {@value #DEFAULT_EPSILON}
  */
-public record RmsProp(LearningRateSchedule learningRate, double rho2, double epsilon) implements UpdateRule {
+public record RmsProp(Schedule learningRate, double rho2, double epsilon) implements UpdateRule {
+    /** The registry entry. */
+    public static final RuleType TYPE = new RuleType("rmsprop",
+            "RMSProp, ε outside √ (spec; torch.optim.RMSprop(alpha=ρ₂))",
+            List.of(Params.LEARNING_RATE.withDefault(1e-3), Params.RHO2.withDefault(RmsProp.DEFAULT_RHO2), Params.EPSILON),
+            v -> v.constantExcept(Params.LEARNING_RATE)
+                    ? new RmsProp(v.get(Params.LEARNING_RATE), v.constant(Params.RHO2), v.constant(Params.EPSILON))
+                    : new ChainRule("rmsprop", List.of(new ScaleByRms(v.get(Params.RHO2), v.get(Params.EPSILON)),
+                            new ScaleByLearningRate(v.get(Params.LEARNING_RATE)))));
     public static final double DEFAULT_RHO2 = 0.9;
     public static final double DEFAULT_EPSILON = 1e-8;
 
     public RmsProp {
         Check.notNull("learningRate", learningRate);
-        Check.unitInterval("rho2", rho2);
-        Check.positive("epsilon", epsilon);
+        Params.RHO2.check(rho2);
+        Params.EPSILON.check(epsilon);
     }
 
-    /** RMSProp with a constant learning rate and the default ρ₂ and ε. */
+    /** RMSProp with a constant learning rate and the default ρ₂, ε. */
     public static RmsProp of(double alpha) {
-        return new RmsProp(LearningRateSchedule.constant(alpha), DEFAULT_RHO2, DEFAULT_EPSILON);
+        return new RmsProp(Schedule.constant(alpha), DEFAULT_RHO2, DEFAULT_EPSILON);
     }
 
     @Override
@@ -41,24 +50,13 @@ public record RmsProp(LearningRateSchedule learningRate, double rho2, double eps
     }
 
     @Override
-    public RmsProp withLearningRate(LearningRateSchedule schedule) {
+    public List<Transform> transforms() {
+        return List.of(new ScaleByRms(Schedule.fixed(rho2), Schedule.fixed(epsilon)),
+                new ScaleByLearningRate(learningRate));
+    }
+
+    @Override
+    public RmsProp withLearningRate(Schedule schedule) {
         return new RmsProp(schedule, rho2, epsilon);
-    }
-
-    @Override
-    public List<String> stateNames() {
-        return List.of("r");
-    }
-
-    @Override
-    public KernelId kernel() {
-        return KernelId.RMSPROP;
-    }
-
-    @Override
-    public StepScalars scalars(long t, StepScalars into) {
-        Check.step(t);
-        Check.notNull("into", into);
-        return into.set(t, learningRate.rate(t), 0, rho2, epsilon, 1, 1);
     }
 }

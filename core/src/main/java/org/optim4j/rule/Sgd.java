@@ -1,25 +1,30 @@
 package org.optim4j.rule;
 
 import java.util.List;
-import org.optim4j.schedule.LearningRateSchedule;
-import org.optim4j.spi.KernelId;
-import org.optim4j.spi.StepScalars;
+import org.optim4j.internal.Check;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.transform.Params;
+import org.optim4j.transform.ScaleByLearningRate;
+import org.optim4j.transform.Transform;
 
 /**
- * Stochastic gradient descent: {@code θ = θ − α_t·g}. With a {@link org.optim4j.schedule.LinearDecay}
- * schedule this is the spec's SGD with a linearly decaying learning rate.
- *
- * <p>Memory: no state buffer.
+ * Plain gradient descent: {@code θ = θ − α_t·g}. The spec's dynamic learning rate is a
+ * {@link Schedule#linearDecay linear-decay} schedule. Chain: scale_by_learning_rate. Memory: no state.
  */
-public record Sgd(LearningRateSchedule learningRate) implements UpdateRule {
+public record Sgd(Schedule learningRate) implements UpdateRule {
+    /** The registry entry: the spec's SGD (linear decay through a schedule). */
+    public static final RuleType TYPE = new RuleType("sgd", "SGD, θ = θ − α·g (spec; torch.optim.SGD without momentum)",
+            List.of(Params.LEARNING_RATE.withDefault(0.01)),
+            v -> v.constantExcept(Params.LEARNING_RATE) ? new Sgd(v.get(Params.LEARNING_RATE))
+                    : new ChainRule("sgd", List.of(new ScaleByLearningRate(v.get(Params.LEARNING_RATE)))));
 
     public Sgd {
         Check.notNull("learningRate", learningRate);
     }
 
-    /** SGD with a constant learning rate. */
+    /** SGD with a constant learning rate α. */
     public static Sgd of(double alpha) {
-        return new Sgd(LearningRateSchedule.constant(alpha));
+        return new Sgd(Schedule.constant(alpha));
     }
 
     @Override
@@ -28,24 +33,12 @@ public record Sgd(LearningRateSchedule learningRate) implements UpdateRule {
     }
 
     @Override
-    public Sgd withLearningRate(LearningRateSchedule schedule) {
+    public List<Transform> transforms() {
+        return List.of(new ScaleByLearningRate(learningRate));
+    }
+
+    @Override
+    public Sgd withLearningRate(Schedule schedule) {
         return new Sgd(schedule);
-    }
-
-    @Override
-    public List<String> stateNames() {
-        return List.of();
-    }
-
-    @Override
-    public KernelId kernel() {
-        return KernelId.SGD;
-    }
-
-    @Override
-    public StepScalars scalars(long t, StepScalars into) {
-        Check.step(t);
-        Check.notNull("into", into);
-        return into.set(t, learningRate.rate(t), 0, 0, 0, 1, 1);
     }
 }

@@ -1,18 +1,34 @@
 package org.optim4j.schedule;
 
-import org.optim4j.rule.Check;
+import java.util.Map;
+import org.optim4j.internal.Check;
 
-/** α_t = α for every step. */
-public record ConstantRate(double alpha) implements LearningRateSchedule {
+/** α_t = α for every step: a constant learning rate (α &gt; 0, finite). Other constant hyper-parameters are {@link Fixed}. */
+public record ConstantRate(double alpha) implements Schedule.Encodable {
 
     public ConstantRate {
         Check.positive("alpha", alpha);
     }
 
     @Override
-    public double rate(long step) {
+    public double value(long step) {
         Check.step(step);
         return alpha;
+    }
+
+    @Override
+    public double constantValue() {
+        return alpha;
+    }
+
+    @Override
+    public String kind() {
+        return "constant";
+    }
+
+    @Override
+    public Map<String, Number> parameters() {
+        return Map.of("alpha", alpha);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.optim4j.schedule;
 
-import org.optim4j.rule.Check;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.optim4j.internal.Check;
 
 /**
  * Linear decay (the spec's dynamic learning rate):
@@ -14,7 +16,7 @@ import org.optim4j.rule.Check;
  * @param alphaTau α_τ ≥ 0, the rate from t = τ on
  * @param tau      τ &gt; 0, the number of steps of the decay
  */
-public record LinearDecay(double alpha0, double alphaTau, long tau) implements LearningRateSchedule {
+public record LinearDecay(double alpha0, double alphaTau, long tau) implements Schedule.Encodable {
 
     public LinearDecay {
         Check.positive("alpha0", alpha0);
@@ -25,13 +27,27 @@ public record LinearDecay(double alpha0, double alphaTau, long tau) implements L
     }
 
     @Override
-    public double rate(long step) {
+    public double value(long step) {
         Check.step(step);
         if (step >= tau) {
             return alphaTau;
         }
         double f = (double) step / tau;
         return (1 - f) * alpha0 + f * alphaTau;
+    }
+
+    @Override
+    public String kind() {
+        return "linear";
+    }
+
+    @Override
+    public Map<String, Number> parameters() {
+        Map<String, Number> m = new LinkedHashMap<>();
+        m.put("alpha0", alpha0);
+        m.put("alphaTau", alphaTau);
+        m.put("tau", tau);
+        return m;
     }
 
     @Override

@@ -1,20 +1,23 @@
 package org.optim4j.spi;
 
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The common part of backends whose storage is a {@code float[]} on the heap ({@link FloatArrayBuffer}):
- * the {@code scalar} reference and {@code simd}. A subclass registers its kernels in its constructor;
+ * the {@code scalar} reference and {@code simd}. A subclass registers its fused kernels in its constructor;
  * buffers of one heap backend are buffers of every other, so a caller's arrays work with any of them.
  */
 public abstract class HeapBackend implements Backend {
-    private final Map<KernelId, Kernel> kernels = new EnumMap<>(KernelId.class);
+    private final Map<KernelKey, Kernel> kernels = new LinkedHashMap<>();
 
-    /** Registers the kernel for {@code id} (called from the subclass constructor). */
-    protected final void register(KernelId id, Kernel kernel) {
-        kernels.put(id, kernel);
+    /** Registers the fused kernel for {@code key} (called from the subclass constructor). */
+    protected final void register(KernelKey key, Kernel kernel) {
+        if (kernels.put(key, kernel) != null) {
+            throw new IllegalStateException("two kernels registered for " + key);
+        }
     }
 
     @Override
@@ -33,7 +36,12 @@ public abstract class HeapBackend implements Backend {
     }
 
     @Override
-    public Optional<Kernel> kernel(KernelId id) {
-        return Optional.ofNullable(kernels.get(id));
+    public Optional<Kernel> kernel(KernelKey key) {
+        return Optional.ofNullable(kernels.get(key));
+    }
+
+    @Override
+    public Set<KernelKey> kernelKeys() {
+        return Set.copyOf(kernels.keySet());
     }
 }

@@ -1,11 +1,13 @@
 package org.optim4j.spi;
 
 /**
- * One rule's element-wise update, as a backend implements it.
+ * One chain's element-wise update (or look-ahead), as a backend implements it.
  *
- * <p>The kernel updates elements {@code [from, to)} of the buffers, whose order and meaning its
- * {@link KernelId} documents. All buffers belong to the kernel's backend and have the same length;
- * the caller (the {@code Optimizer}) has checked that, so a kernel does no validation.
+ * <p>The kernel updates elements {@code [from, to)} of the buffers, whose order its {@link KernelKey}
+ * documents: θ, g, then the chain's state buffers. A backend whose {@link Backend#scalesGradient()} is true
+ * reads g·{@link StepScalars#gradientScale()}. All buffers
+ * belong to the kernel's backend and have the same length; the caller (the {@code Optimizer}) has checked
+ * that, so a kernel does no validation.
  */
 @FunctionalInterface
 public interface Kernel {

@@ -1,32 +1,27 @@
 package org.optim4j.spi;
 
+import java.util.List;
+
 /**
- * The per-step scalars of one optimizer step, computed once per step by the rule (in {@code core})
- * so that a backend's kernel does element-wise arithmetic only.
+ * The per-step scalars of one chain, computed once per step on the host (by the transforms, in chain order) so
+ * that a kernel does element-wise arithmetic only, plus the step index and a gradient scale.
  *
- * <p>Mutable and reused by its optimizer: a step allocates nothing. A kernel must read it during the
- * call and not keep it.
+ * <p>The gradient scale is 1 unless the chain starts with a rescaling transform that needs a reduction
+ * (clip by global norm), which the optimizer then folds in here: every kernel reads g·{@link #gradientScale()}.
+ *
+ * <p>Mutable and reused by its optimizer: a step allocates nothing. A kernel must read it during the call and
+ * not keep it.
  */
 public final class StepScalars {
+    private final List<String> names;
+    private final double[] values;
     private long step;
-    private double alpha;
-    private double rho1;
-    private double rho2;
-    private double epsilon;
-    private double biasCorrection1 = 1;
-    private double biasCorrection2 = 1;
+    private double gradientScale = 1;
 
-    /** Sets every field; unused ones are 0 (coefficients) or 1 (bias corrections). */
-    public StepScalars set(long step, double alpha, double rho1, double rho2, double epsilon,
-                           double biasCorrection1, double biasCorrection2) {
-        this.step = step;
-        this.alpha = alpha;
-        this.rho1 = rho1;
-        this.rho2 = rho2;
-        this.epsilon = epsilon;
-        this.biasCorrection1 = biasCorrection1;
-        this.biasCorrection2 = biasCorrection2;
-        return this;
+    /** Scalars with these names (for messages), all 0. */
+    public StepScalars(List<String> names) {
+        this.names = List.copyOf(names);
+        this.values = new double[names.size()];
     }
 
     /** t, the 0-based index of this step. */
@@ -34,40 +29,41 @@ public final class StepScalars {
         return step;
     }
 
-    /** α_t, the learning rate of this step (from the rule's schedule). */
-    public double alpha() {
-        return alpha;
+    /** Scalar {@code i} of the chain. */
+    public double get(int i) {
+        return values[i];
     }
 
-    /** ρ of momentum and Nesterov, ρ₁ of Adam; 0 for the other rules. */
-    public double rho1() {
-        return rho1;
+    /** The factor every kernel applies to g (1 unless a leading clip folded into it). */
+    public double gradientScale() {
+        return gradientScale;
     }
 
-    /** ρ₂ of RMSProp and Adam; 0 for the other rules. */
-    public double rho2() {
-        return rho2;
+    /** The live array the transforms write into. */
+    public double[] values() {
+        return values;
     }
 
-    /** ε of AdaGrad, RMSProp and Adam; 0 for the other rules. */
-    public double epsilon() {
-        return epsilon;
+    public List<String> names() {
+        return names;
     }
 
-    /** 1 − ρ₁^(t+1) for Adam (divide s by it to get ŝ); 1 for the other rules. */
-    public double biasCorrection1() {
-        return biasCorrection1;
+    public StepScalars setStep(long step) {
+        this.step = step;
+        return this;
     }
 
-    /** 1 − ρ₂^(t+1) for Adam (divide r by it to get r̂); 1 for the other rules. */
-    public double biasCorrection2() {
-        return biasCorrection2;
+    public StepScalars setGradientScale(double scale) {
+        this.gradientScale = scale;
+        return this;
     }
 
     @Override
     public String toString() {
-        return "StepScalars[t=" + step + ", alpha=" + alpha + ", rho1=" + rho1 + ", rho2=" + rho2
-                + ", epsilon=" + epsilon + ", biasCorrection1=" + biasCorrection1
-                + ", biasCorrection2=" + biasCorrection2 + "]";
+        StringBuilder b = new StringBuilder("StepScalars[t=").append(step).append(", gradientScale=").append(gradientScale);
+        for (int i = 0; i < values.length; i++) {
+            b.append(", ").append(names.get(i)).append('=').append(values[i]);
+        }
+        return b.append(']').toString();
     }
 }

@@ -21,7 +21,7 @@ import org.optim4j.spi.Availability;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.Kernel;
-import org.optim4j.spi.KernelId;
+import org.optim4j.spi.KernelKey;
 
 /** The per-machine profile step of the backend choice: used when it applies, ignored with a reason otherwise. */
 class BackendsChoiceTest {
@@ -58,8 +58,13 @@ class BackendsChoiceTest {
         }
 
         @Override
-        public Optional<Kernel> kernel(KernelId id) {
-            return inner.kernel(id);
+        public Optional<Kernel> kernel(KernelKey key) {
+            return inner.kernel(key);
+        }
+
+        @Override
+        public java.util.Set<KernelKey> kernelKeys() {
+            return inner.kernelKeys();
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.optim4j.state.BufferData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ import org.optim4j.backend.scalar.ScalarBackend;
 import org.optim4j.rule.Adam;
 import org.optim4j.rule.Momentum;
 import org.optim4j.rule.UpdateRule;
-import org.optim4j.schedule.LearningRateSchedule;
+import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.FloatArrayBuffer;
@@ -76,7 +77,7 @@ class CheckpointFileTest {
             // and a restore reproduces the state exactly
             Optimizer fresh = Optimizer.create(back.rule(), SCALAR, n);
             FloatArrayBuffer theta = FloatArrayBuffer.zeros(n);
-            fresh.restore(back, theta);
+            back.restore(fresh, theta);
             assertEquals(cp, Checkpoint.capture(fresh, theta));
         }
         try (Stream<Path> files = Files.list(dir)) {
@@ -119,14 +120,14 @@ class CheckpointFileTest {
         assertEquals(cp, back);
         Optimizer again = Optimizer.create(Momentum.of(0.1, 0.9), doubles, 3);
         Buffer theta2 = doubles.allocate(3);
-        again.restore(back, theta2);
+        back.restore(again, theta2);
         for (int i = 0; i < 3; i++) {
             assertEquals(Double.doubleToRawLongBits(theta.get(i)), Double.doubleToRawLongBits(theta2.get(i)));
         }
         // Into float32 storage the values are rounded to nearest.
         Optimizer onFloats = Optimizer.create(Momentum.of(0.1, 0.9), SCALAR, 3);
         FloatArrayBuffer thetaF = FloatArrayBuffer.zeros(3);
-        onFloats.restore(back, thetaF);
+        back.restore(onFloats, thetaF);
         assertEquals((float) theta.get(2), thetaF.array()[2]);
     }
 
@@ -153,7 +154,7 @@ class CheckpointFileTest {
     @Test
     void everyCorruptedByteIsRefused() throws IOException {
         Path f = dir.resolve("ok");
-        trained(new Adam(LearningRateSchedule.linearDecay(1e-2, 1e-3, 100), 0.9, 0.999, 1e-8), 6, 4, 2).write(f);
+        trained(new Adam(Schedule.linearDecay(1e-2, 1e-3, 100), 0.9, 0.999, 1e-8), 6, 4, 2).write(f);
         byte[] bytes = Files.readAllBytes(f);
         SplittableRandom r = new SplittableRandom(5);
         Path bad = dir.resolve("bad");
@@ -173,13 +174,13 @@ class CheckpointFileTest {
         Path f = dir.resolve("ok");
         trained(Adam.defaults(), 3, 1, 3).write(f);
         byte[] bytes = Files.readAllBytes(f);
-        byte[] v2 = bytes.clone();
-        ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 2);
-        rechecksum(v2);
-        Path newer = dir.resolve("v2");
-        Files.write(newer, v2);
+        byte[] v3 = bytes.clone();
+        ByteBuffer.wrap(v3).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 3);
+        rechecksum(v3);
+        Path newer = dir.resolve("v3");
+        Files.write(newer, v3);
         assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(newer)).getMessage()
-                .contains("format version 2 is not supported"));
+                .contains("format version 3 is not supported"));
         Path text = dir.resolve("text");
         Files.writeString(text, "this is not a checkpoint at all, just some text");
         assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(text)).getMessage()
@@ -193,9 +194,9 @@ class CheckpointFileTest {
         Path f = dir.resolve("ok");
         trained(Adam.defaults(), 3, 1, 3).write(f);
         byte[] bytes = Files.readAllBytes(f);
-        // Overwrite ρ₁ (the first hyper-parameter value) with 1.5, recompute the checksum: the rule refuses it.
+        // Overwrite ρ₁ (its fixed schedule's "value" parameter) with 1.5, recompute the checksum: the rule refuses it.
         String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
-        int at = text.indexOf("rho1") + 4 + 1;
+        int at = text.indexOf("value", text.indexOf("rho1")) + 5 + 1;
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(at, Double.doubleToRawLongBits(1.5));
         rechecksum(bytes);
         Path bad = dir.resolve("rho1");
@@ -227,7 +228,7 @@ class CheckpointFileTest {
 
     @Test
     void aScheduleWithoutEncodingIsRefusedAtCapture() {
-        LearningRateSchedule custom = t -> 0.1 / (1 + t);
+        Schedule custom = t -> 0.1 / (1 + t);
         Optimizer opt = Optimizer.create(new Adam(custom, 0.9, 0.999, 1e-8), SCALAR, 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(opt));
         assertTrue(e.getMessage().contains("cannot be written to a checkpoint"));

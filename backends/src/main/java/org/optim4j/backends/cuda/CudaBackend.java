@@ -6,7 +6,7 @@ import org.optim4j.spi.Availability;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.Kernel;
-import org.optim4j.spi.KernelId;
+import org.optim4j.spi.KernelKey;
 
 /**
  * The {@code cuda} backend: the {@code nd4j} backend's buffers and kernels, offered under its own name
@@ -91,8 +91,18 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public Optional<Kernel> kernel(KernelId id) {
-        return delegate.kernel(id);
+    public Optional<Kernel> kernel(KernelKey key) {
+        return delegate.kernel(key);
+    }
+
+    @Override
+    public java.util.Set<KernelKey> kernelKeys() {
+        return delegate.kernelKeys();
+    }
+
+    @Override
+    public double sumOfSquares(Buffer buffer, int from, int to) {
+        return delegate.sumOfSquares(buffer, from, to);
     }
 
     @Override

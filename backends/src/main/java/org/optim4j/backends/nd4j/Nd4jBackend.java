@@ -1,6 +1,7 @@
 package org.optim4j.backends.nd4j;
 
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -9,7 +10,15 @@ import org.optim4j.spi.Availability;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.Kernel;
-import org.optim4j.spi.KernelId;
+import org.optim4j.rule.AdaGrad;
+import org.optim4j.rule.Adam;
+import org.optim4j.rule.Momentum;
+import org.optim4j.rule.Nesterov;
+import org.optim4j.rule.RmsProp;
+import org.optim4j.rule.Sgd;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.spi.KernelKey;
+import org.optim4j.spi.Reductions;
 import org.optim4j.spi.NonFinite;
 
 /**
@@ -27,7 +36,9 @@ public final class Nd4jBackend implements Backend {
     public static final String NAME = "nd4j";
 
     private final Buffer.Precision precision;
-    private final Map<KernelId, Kernel> kernels = new EnumMap<>(KernelId.class);
+    private final Map<KernelKey, Kernel> kernels = new LinkedHashMap<>();
+    /** Any rate: a kernel is registered by its chain's key, which hyper-parameter values do not change. */
+    private static final Schedule ANY_RATE = Schedule.constant(1);
 
     /** float32 buffers (what {@link #allocate} makes). */
     public Nd4jBackend() {
@@ -40,18 +51,19 @@ public final class Nd4jBackend implements Backend {
             throw new IllegalArgumentException("precision must not be null");
         }
         this.precision = precision;
-        put(KernelId.SGD, Nd4jKernels::sgd);
-        put(KernelId.MOMENTUM, Nd4jKernels::momentum);
-        put(KernelId.NESTEROV, Nd4jKernels::nesterov);
-        put(KernelId.NESTEROV_LOOKAHEAD, Nd4jKernels::nesterovLookahead);
-        put(KernelId.ADAGRAD, Nd4jKernels::adaGrad);
-        put(KernelId.RMSPROP, Nd4jKernels::rmsProp);
-        put(KernelId.ADAM, Nd4jKernels::adam);
+        put(KernelKey.of(new Sgd(ANY_RATE)), Nd4jKernels::sgd);
+        put(KernelKey.of(new Momentum(ANY_RATE, 0)), Nd4jKernels::momentum);
+        Nesterov nesterov = new Nesterov(ANY_RATE, 0);
+        put(KernelKey.of(nesterov), Nd4jKernels::nesterov);
+        put(KernelKey.lookahead(nesterov.transforms()), Nd4jKernels::nesterovLookahead);
+        put(KernelKey.of(new AdaGrad(ANY_RATE, 1)), Nd4jKernels::adaGrad);
+        put(KernelKey.of(new RmsProp(ANY_RATE, 0, 1)), Nd4jKernels::rmsProp);
+        put(KernelKey.of(new Adam(ANY_RATE, 0, 0, 1)), Nd4jKernels::adam);
     }
 
-    private void put(KernelId id, Kernel kernel) {
+    private void put(KernelKey key, Kernel kernel) {
         // ND4J ops reject empty arrays; an empty range has nothing to update.
-        kernels.put(id, (scalars, buffers, from, to) -> {
+        kernels.put(key, (scalars, buffers, from, to) -> {
             if (to > from) {
                 kernel.apply(scalars, buffers, from, to);
             }
@@ -86,8 +98,44 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public Optional<Kernel> kernel(KernelId id) {
-        return Optional.ofNullable(kernels.get(id));
+    public Optional<Kernel> kernel(KernelKey key) {
+        return Optional.ofNullable(kernels.get(key));
+    }
+
+    @Override
+    public Set<KernelKey> kernelKeys() {
+        return Set.copyOf(kernels.keySet());
+    }
+
+    /** Σx² over float32 storage in place through its NIO view, in {@link Reductions}' block order. */
+    @Override
+    public double sumOfSquares(Buffer buffer, int from, int to) {
+        INDArray a = ((Nd4jBuffer) buffer).array();
+        if (a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1) {
+            java.nio.FloatBuffer f = a.data().asNioFloat();
+            int offset = (int) a.offset();
+            double total = 0;
+            for (int b = from; b < to; b += Reductions.BLOCK) {
+                int end = Math.min(to, b + Reductions.BLOCK);
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int i = b;
+                for (; i + 4 <= end; i += 4) {
+                    double x0 = f.get(offset + i), x1 = f.get(offset + i + 1);
+                    double x2 = f.get(offset + i + 2), x3 = f.get(offset + i + 3);
+                    s0 += x0 * x0;
+                    s1 += x1 * x1;
+                    s2 += x2 * x2;
+                    s3 += x3 * x3;
+                }
+                for (; i < end; i++) {
+                    double x = f.get(offset + i);
+                    s0 += x * x;
+                }
+                total += (s0 + s1) + (s2 + s3);
+            }
+            return total;
+        }
+        return Backend.super.sumOfSquares(buffer, from, to);
     }
 
     /**

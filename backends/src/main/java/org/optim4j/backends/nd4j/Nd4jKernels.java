@@ -23,6 +23,9 @@ import org.optim4j.spi.StepScalars;
  * The op objects themselves are not free: JMH's GC profiler measured ~9 KB of heap per step for the native
  * updater rules, and each {@code Nd4j.exec} copies its scalar arguments off the heap (16–40 bytes);
  * the BLAS rules (SGD, momentum, look-ahead) allocate no off-heap memory.
+ *
+ * <p>Scalar slots follow the chains' layouts (see {@code SimdKernels}). These kernels ignore the gradient scale
+ * ({@code Nd4jBackend.scalesGradient()} is false), so chains with a leading clip run composed here.
  */
 final class Nd4jKernels {
     private Nd4jKernels() {
@@ -47,15 +50,15 @@ final class Nd4jKernels {
     /** θ = θ − α·g: one BLAS axpy. */
     static void sgd(StepScalars k, Buffer[] b, int from, int to) {
         INDArray theta = a(b[0], from, to), g = a(b[1], from, to);
-        blas().axpy(theta.length(), -k.alpha(), g, theta);
+        blas().axpy(theta.length(), -k.get(0), g, theta);
     }
 
     /** s = ρ·s − α·g (scal, axpy); θ = θ + s (axpy). No native momentum op computes this convention in one pass. */
     static void momentum(StepScalars k, Buffer[] b, int from, int to) {
         INDArray theta = a(b[0], from, to), g = a(b[1], from, to), s = a(b[2], from, to);
         long n = theta.length();
-        blas().scal(n, k.rho1(), s);
-        blas().axpy(n, -k.alpha(), g, s);
+        blas().scal(n, k.get(1), s);
+        blas().axpy(n, -k.get(0), g, s);
         blas().axpy(n, 1, s, theta);
     }
 
@@ -66,22 +69,22 @@ final class Nd4jKernels {
     static void nesterov(StepScalars k, Buffer[] b, int from, int to) {
         INDArray theta = a(b[0], from, to), g = a(b[1], from, to), s = a(b[2], from, to);
         INDArray update = scratch(b[2], from, to);
-        Nd4j.exec(new NesterovsUpdater(g, s, update, s, k.alpha(), k.rho1()));
+        Nd4j.exec(new NesterovsUpdater(g, s, update, s, k.get(0), k.get(1)));
         theta.subi(update);
     }
 
-    /** p = θ + ρ·s: a copy and an axpy. */
+    /** θ, p, s: p = θ + ρ·s, a copy and an axpy. */
     static void nesterovLookahead(StepScalars k, Buffer[] b, int from, int to) {
-        INDArray theta = a(b[0], from, to), s = a(b[1], from, to), p = a(b[2], from, to);
+        INDArray theta = a(b[0], from, to), p = a(b[1], from, to), s = a(b[2], from, to);
         p.assign(theta);
-        blas().axpy(p.length(), k.rho1(), s, p);
+        blas().axpy(p.length(), k.get(1), s, p);
     }
 
     /** Native {@code AdaGradUpdater(g, r, update, r, α, ε)}: r += g², update = α·g/(√r + ε); θ −= update. */
     static void adaGrad(StepScalars k, Buffer[] b, int from, int to) {
         INDArray theta = a(b[0], from, to), g = a(b[1], from, to), r = a(b[2], from, to);
         INDArray update = scratch(b[2], from, to);
-        Nd4j.exec(new AdaGradUpdater(g, r, update, r, k.alpha(), k.epsilon()));
+        Nd4j.exec(new AdaGradUpdater(g, r, update, r, k.get(1), k.get(0)));
         theta.subi(update);
     }
 
@@ -89,7 +92,7 @@ final class Nd4jKernels {
     static void rmsProp(StepScalars k, Buffer[] b, int from, int to) {
         INDArray theta = a(b[0], from, to), g = a(b[1], from, to), r = a(b[2], from, to);
         INDArray update = scratch(b[2], from, to);
-        Nd4j.exec(new RmsPropUpdater(g, r, update, r, k.alpha(), k.rho2(), k.epsilon()));
+        Nd4j.exec(new RmsPropUpdater(g, r, update, r, k.get(2), k.get(0), k.get(1)));
         theta.subi(update);
     }
 
@@ -101,9 +104,9 @@ final class Nd4jKernels {
     static void adam(StepScalars k, Buffer[] b, int from, int to) {
         INDArray theta = a(b[0], from, to), g = a(b[1], from, to), s = a(b[2], from, to), r = a(b[3], from, to);
         INDArray update = scratch(b[2], from, to);
-        double epsilon = k.epsilon() * Math.sqrt(k.biasCorrection2());
+        double epsilon = k.get(2) * Math.sqrt(k.get(4));
         int t = (int) Math.min(k.step(), Integer.MAX_VALUE);
-        Nd4j.exec(new AdamUpdater(g, r, s, update, r, s, k.alpha(), k.rho1(), k.rho2(), epsilon, t));
+        Nd4j.exec(new AdamUpdater(g, r, s, update, r, s, k.get(5), k.get(0), k.get(1), epsilon, t));
         theta.subi(update);
     }
 }

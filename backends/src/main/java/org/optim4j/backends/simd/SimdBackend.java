@@ -1,9 +1,19 @@
 package org.optim4j.backends.simd;
 
+import org.optim4j.rule.AdaGrad;
+import org.optim4j.rule.Adam;
+import org.optim4j.rule.Momentum;
+import org.optim4j.rule.Nesterov;
+import org.optim4j.rule.RmsProp;
+import org.optim4j.rule.Sgd;
+import org.optim4j.rule.UpdateRule;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.spi.Buffer;
 import org.optim4j.spi.FloatArrayBuffer;
 import org.optim4j.spi.HeapBackend;
 import org.optim4j.spi.Kernel;
-import org.optim4j.spi.KernelId;
+import org.optim4j.spi.KernelKey;
+import org.optim4j.spi.Reductions;
 
 /**
  * The {@code simd} backend: the same storage as the scalar reference ({@link FloatArrayBuffer}, a
@@ -24,6 +34,8 @@ public final class SimdBackend extends HeapBackend {
     public static final int DEFAULT_MIN_SPLIT = 32 * 1024;
 
     private final RangeSplitter splitter;
+    /** Per calling thread: the block sums of the last reduction (reused, so a step allocates no array). */
+    private final ThreadLocal<double[]> blockSums = ThreadLocal.withInitial(() -> new double[0]);
 
     /** Uses every available processor. */
     public SimdBackend() {
@@ -47,17 +59,69 @@ public final class SimdBackend extends HeapBackend {
             throw new IllegalArgumentException("minSplitElements must be >= 0, got " + minSplitElements);
         }
         this.splitter = new RangeSplitter(threads, minSplitElements);
-        put(KernelId.SGD, SimdKernels::sgd);
-        put(KernelId.MOMENTUM, SimdKernels::momentum);
-        put(KernelId.NESTEROV, SimdKernels::nesterov);
-        put(KernelId.NESTEROV_LOOKAHEAD, SimdKernels::nesterovLookahead);
-        put(KernelId.ADAGRAD, SimdKernels::adaGrad);
-        put(KernelId.RMSPROP, SimdKernels::rmsProp);
-        put(KernelId.ADAM, SimdKernels::adam);
+        put(new Sgd(ANY_RATE), SimdKernels::sgd);
+        put(new Momentum(ANY_RATE, 0), SimdKernels::momentum);
+        Nesterov nesterov = new Nesterov(ANY_RATE, 0);
+        put(nesterov, SimdKernels::nesterov);
+        register(KernelKey.lookahead(nesterov.transforms()), split(SimdKernels::nesterovLookahead));
+        put(new AdaGrad(ANY_RATE, 1), SimdKernels::adaGrad);
+        put(new RmsProp(ANY_RATE, 0, 1), SimdKernels::rmsProp);
+        put(new Adam(ANY_RATE, 0, 0, 1), SimdKernels::adam);
     }
 
-    private void put(KernelId id, Kernel rangeKernel) {
-        register(id, (scalars, buffers, from, to) -> splitter.run(rangeKernel, scalars, buffers, from, to));
+    /** Any rate: a kernel is registered by its chain's key, which hyper-parameter values do not change. */
+    private static final Schedule ANY_RATE = Schedule.constant(1);
+
+    private void put(UpdateRule rule, Kernel rangeKernel) {
+        register(KernelKey.of(rule), split(rangeKernel));
+    }
+
+    private Kernel split(Kernel rangeKernel) {
+        return (scalars, buffers, from, to) -> splitter.run(rangeKernel, scalars, buffers, from, to);
+    }
+
+    /** A composed chain is element-wise too: split it like a fused kernel. */
+    @Override
+    public Kernel composed(Kernel composedKernel) {
+        return split(composedKernel);
+    }
+
+    /** Every fused kernel here multiplies g by the gradient scale (or folds it into α). */
+    @Override
+    public boolean scalesGradient() {
+        return true;
+    }
+
+    /**
+     * Σg² split across threads at whole {@link Reductions#BLOCK blocks}, block sums added in block order: the
+     * same bits as {@link Reductions#sumOfSquares(float[], int, int)} whatever the thread count.
+     */
+    @Override
+    public double sumOfSquares(Buffer buffer, int from, int to) {
+        if (!(buffer instanceof FloatArrayBuffer f) || to - from < DEFAULT_MIN_SPLIT || threads() == 1) {
+            return Reductions.sumOfSquares(buffer, from, to);
+        }
+        float[] a = f.array();
+        int blocks = (to - from + Reductions.BLOCK - 1) / Reductions.BLOCK;
+        double[] sums = blockSums.get();
+        if (sums.length < blocks) {
+            sums = new double[blocks];
+            blockSums.set(sums);
+        }
+        double[] out = sums;
+        // The splitter cuts at multiples of 64 units: one unit per 1/64 block keeps every cut on a block boundary.
+        Kernel pass = (s, b, lo, hi) -> {
+            for (int blk = lo / 64; blk < hi / 64; blk++) {
+                int start = from + blk * Reductions.BLOCK;
+                out[blk] = Reductions.block(a, start, Math.min(to, start + Reductions.BLOCK));
+            }
+        };
+        splitter.run(pass, null, null, 0, blocks * 64);
+        double total = 0;
+        for (int blk = 0; blk < blocks; blk++) {
+            total += out[blk];
+        }
+        return total;
     }
 
     /** Threads used for large buffers, the caller included. */

@@ -25,10 +25,14 @@ final class SimdKernels {
         return ((FloatArrayBuffer) b).array();
     }
 
+    // Scalar slots follow the chains' layouts (KernelKey): scale_by_learning_rate [α]; trace and nesterov_trace [ρ];
+    // scale_by_adagrad [ε]; scale_by_rms [ρ₂, ε]; scale_by_adam [ρ₁, ρ₂, ε, bc₁, bc₂]. The gradient scale (a leading
+    // clip) is folded into α where the rule is linear in g, and multiplied into g otherwise; it is 1 unless clipping.
+
     /** θ, g: θ = θ − α·g */
     static void sgd(StepScalars k, Buffer[] b, int from, int to) {
         float[] theta = a(b[0]), g = a(b[1]);
-        float alpha = (float) k.alpha();
+        float alpha = (float) (k.get(0) * k.gradientScale());
         for (int i = from; i < to; i++) {
             theta[i] = theta[i] - alpha * g[i];
         }
@@ -37,7 +41,7 @@ final class SimdKernels {
     /** θ, g, s: s = ρ·s − α·g; θ = θ + s */
     static void momentum(StepScalars k, Buffer[] b, int from, int to) {
         float[] theta = a(b[0]), g = a(b[1]), s = a(b[2]);
-        float alpha = (float) k.alpha(), rho = (float) k.rho1();
+        float alpha = (float) (k.get(0) * k.gradientScale()), rho = (float) k.get(1);
         for (int i = from; i < to; i++) {
             float si = rho * s[i] - alpha * g[i];
             s[i] = si;
@@ -48,7 +52,7 @@ final class SimdKernels {
     /** θ̃, g, s: s' = ρ·s − α·g; θ̃ = θ̃ + (1+ρ)·s' − ρ·s; s = s' */
     static void nesterov(StepScalars k, Buffer[] b, int from, int to) {
         float[] theta = a(b[0]), g = a(b[1]), s = a(b[2]);
-        float alpha = (float) k.alpha(), rho = (float) k.rho1(), onePlusRho = (float) (1 + k.rho1());
+        float alpha = (float) (k.get(0) * k.gradientScale()), rho = (float) k.get(1), onePlusRho = (float) (1 + k.get(1));
         for (int i = from; i < to; i++) {
             float sOld = s[i];
             float sNew = rho * sOld - alpha * g[i];
@@ -57,10 +61,10 @@ final class SimdKernels {
         }
     }
 
-    /** θ, s, p: p = θ + ρ·s */
+    /** θ, p, s (Nesterov's chain): p = θ + ρ·s */
     static void nesterovLookahead(StepScalars k, Buffer[] b, int from, int to) {
-        float[] theta = a(b[0]), s = a(b[1]), p = a(b[2]);
-        float rho = (float) k.rho1();
+        float[] theta = a(b[0]), p = a(b[1]), s = a(b[2]);
+        float rho = (float) k.get(1);
         for (int i = from; i < to; i++) {
             p[i] = theta[i] + rho * s[i];
         }
@@ -69,9 +73,9 @@ final class SimdKernels {
     /** θ, g, r: r = r + g⊙g; θ = θ − α·g/(√r + ε) */
     static void adaGrad(StepScalars k, Buffer[] b, int from, int to) {
         float[] theta = a(b[0]), g = a(b[1]), r = a(b[2]);
-        float alpha = (float) k.alpha(), eps = (float) k.epsilon();
+        float eps = (float) k.get(0), alpha = (float) k.get(1), scale = (float) k.gradientScale();
         for (int i = from; i < to; i++) {
-            float gi = g[i];
+            float gi = g[i] * scale;
             float ri = r[i] + gi * gi;
             r[i] = ri;
             theta[i] = theta[i] - alpha * gi / ((float) Math.sqrt(ri) + eps);
@@ -81,10 +85,10 @@ final class SimdKernels {
     /** θ, g, r: r = ρ₂·r + (1−ρ₂)·g⊙g; θ = θ − α·g/(√r + ε) */
     static void rmsProp(StepScalars k, Buffer[] b, int from, int to) {
         float[] theta = a(b[0]), g = a(b[1]), r = a(b[2]);
-        float alpha = (float) k.alpha(), eps = (float) k.epsilon();
-        float rho2 = (float) k.rho2(), oneMinusRho2 = (float) (1 - k.rho2());
+        float rho2 = (float) k.get(0), oneMinusRho2 = (float) (1 - k.get(0));
+        float eps = (float) k.get(1), alpha = (float) k.get(2), scale = (float) k.gradientScale();
         for (int i = from; i < to; i++) {
-            float gi = g[i];
+            float gi = g[i] * scale;
             float ri = rho2 * r[i] + oneMinusRho2 * gi * gi;
             r[i] = ri;
             theta[i] = theta[i] - alpha * gi / ((float) Math.sqrt(ri) + eps);
@@ -94,13 +98,14 @@ final class SimdKernels {
     /** θ, g, s, r: s = ρ₁·s + (1−ρ₁)·g; r = ρ₂·r + (1−ρ₂)·g⊙g; θ = θ − (α/bc₁)·s/(√r·(1/√bc₂) + ε) */
     static void adam(StepScalars k, Buffer[] b, int from, int to) {
         float[] theta = a(b[0]), g = a(b[1]), s = a(b[2]), r = a(b[3]);
-        float rho1 = (float) k.rho1(), oneMinusRho1 = (float) (1 - k.rho1());
-        float rho2 = (float) k.rho2(), oneMinusRho2 = (float) (1 - k.rho2());
-        float stepSize = (float) (k.alpha() / k.biasCorrection1());
-        float invSqrtBc2 = (float) (1 / Math.sqrt(k.biasCorrection2()));
-        float eps = (float) k.epsilon();
+        float rho1 = (float) k.get(0), oneMinusRho1 = (float) (1 - k.get(0));
+        float rho2 = (float) k.get(1), oneMinusRho2 = (float) (1 - k.get(1));
+        float eps = (float) k.get(2);
+        float stepSize = (float) (k.get(5) / k.get(3));
+        float invSqrtBc2 = (float) (1 / Math.sqrt(k.get(4)));
+        float scale = (float) k.gradientScale();
         for (int i = from; i < to; i++) {
-            float gi = g[i];
+            float gi = g[i] * scale;
             float si = rho1 * s[i] + oneMinusRho1 * gi;
             float ri = rho2 * r[i] + oneMinusRho2 * gi * gi;
             s[i] = si;

@@ -1,7 +1,7 @@
-package org.optim4j.checkpoint;
+package org.optim4j.state;
 
 import java.util.Arrays;
-import org.optim4j.rule.Check;
+import org.optim4j.internal.Check;
 import org.optim4j.spi.Buffer;
 
 /**
@@ -43,12 +43,23 @@ public final class BufferData {
         return new BufferData(null, Check.notNull("values", values).clone());
     }
 
-    static BufferData wrapFloats(float[] values) {
+    /** Takes {@code values} without copying: the caller must not modify them afterwards (decoders). */
+    public static BufferData wrapFloats(float[] values) {
         return new BufferData(values, null);
     }
 
-    static BufferData wrapDoubles(double[] values) {
+    /** Takes {@code values} without copying: the caller must not modify them afterwards (decoders). */
+    public static BufferData wrapDoubles(double[] values) {
         return new BufferData(null, values);
+    }
+
+    /** A copy of elements {@code [from, to)}, in the same precision. */
+    public BufferData slice(int from, int to) {
+        if (from < 0 || to > length() || from > to) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") is outside [0, " + length() + ")");
+        }
+        return floats != null ? new BufferData(java.util.Arrays.copyOfRange(floats, from, to), null)
+                : new BufferData(null, java.util.Arrays.copyOfRange(doubles, from, to));
     }
 
     public Buffer.Precision precision() {
@@ -76,11 +87,13 @@ public final class BufferData {
         return out;
     }
 
-    float[] floatsUnsafe() {
+    /** The stored float32 values themselves (encoders; do not modify), or null for float64 data. */
+    public float[] floatsUnsafe() {
         return floats;
     }
 
-    double[] doublesUnsafe() {
+    /** The stored float64 values themselves (encoders; do not modify), or null for float32 data. */
+    public double[] doublesUnsafe() {
         return doubles;
     }
 

@@ -1,4 +1,4 @@
-package org.optim4j.rule;
+package org.optim4j.internal;
 
 /** Hyper-parameter validation: every refusal names the parameter and the value. */
 public final class Check {

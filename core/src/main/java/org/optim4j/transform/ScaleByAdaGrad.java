@@ -1,0 +1,44 @@
+package org.optim4j.transform;
+
+import java.util.List;
+import org.optim4j.schedule.Schedule;
+
+/** AdaGrad's scaling: r ← r + u⊙u; u ← u/(√r + ε), ε outside the square root (as PyTorch and DL4J). */
+public record ScaleByAdaGrad(Schedule epsilon) implements Transform {
+    public static final String ID = "scale_by_adagrad";
+
+    public ScaleByAdaGrad {
+        Params.scheduled(Params.EPSILON, epsilon);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public List<Binding> hyperParameters() {
+        return List.of(new Binding(Params.EPSILON, epsilon));
+    }
+
+    @Override
+    public List<String> stateNames() {
+        return List.of("r");
+    }
+
+    @Override
+    public List<String> scalarNames() {
+        return List.of("epsilon");
+    }
+
+    @Override
+    public void scalars(long t, double[] out, int at) {
+        out[at] = Params.at(Params.EPSILON, epsilon, t);
+    }
+
+    @Override
+    public double reference(double u, double theta, StateAccess state, double[] c, int at) {
+        double r = state.set(0, state.get(0) + u * u);
+        return u / (Math.sqrt(r) + c[at]);
+    }
+}

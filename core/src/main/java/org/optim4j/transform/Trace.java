@@ -1,0 +1,43 @@
+package org.optim4j.transform;
+
+import java.util.List;
+import org.optim4j.schedule.Schedule;
+
+/** Momentum's velocity (Optax's {@code trace}): s ← ρ·s + u; u ← s. After {@link ScaleByLearningRate} it is the spec's s = ρ·s − α·g. */
+public record Trace(Schedule rho) implements Transform {
+    public static final String ID = "trace";
+
+    public Trace {
+        Params.scheduled(Params.RHO, rho);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public List<Binding> hyperParameters() {
+        return List.of(new Binding(Params.RHO, rho));
+    }
+
+    @Override
+    public List<String> stateNames() {
+        return List.of("s");
+    }
+
+    @Override
+    public List<String> scalarNames() {
+        return List.of("rho");
+    }
+
+    @Override
+    public void scalars(long t, double[] out, int at) {
+        out[at] = Params.at(Params.RHO, rho, t);
+    }
+
+    @Override
+    public double reference(double u, double theta, StateAccess state, double[] c, int at) {
+        return state.set(0, c[at] * state.get(0) + u);
+    }
+}
