@@ -25,6 +25,7 @@ public final class Rules {
         register(AdaGrad.TYPE);
         register(RmsProp.TYPE);
         register(Adam.TYPE);
+        register(AdamW.TYPE);
     }
 
     private Rules() {

@@ -2,6 +2,7 @@ package org.optim4j.backends.simd;
 
 import org.optim4j.rule.AdaGrad;
 import org.optim4j.rule.Adam;
+import org.optim4j.rule.AdamW;
 import org.optim4j.rule.Momentum;
 import org.optim4j.rule.Nesterov;
 import org.optim4j.rule.RmsProp;
@@ -67,6 +68,7 @@ public final class SimdBackend extends HeapBackend {
         put(new AdaGrad(ANY_RATE, 1), SimdKernels::adaGrad);
         put(new RmsProp(ANY_RATE, 0, 1), SimdKernels::rmsProp);
         put(new Adam(ANY_RATE, 0, 0, 1), SimdKernels::adam);
+        put(new AdamW(ANY_RATE, 0, 0, 1, 0), SimdKernels::adamW);
     }
 
     /** Any rate: a kernel is registered by its chain's key, which hyper-parameter values do not change. */

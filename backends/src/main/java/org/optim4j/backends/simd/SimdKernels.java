@@ -113,4 +113,24 @@ final class SimdKernels {
             theta[i] = theta[i] - stepSize * si / ((float) Math.sqrt(ri) * invSqrtBc2 + eps);
         }
     }
+
+    /** θ, g, s, r (AdamW): as Adam, plus decoupled decay folded in: θ = θ·(1 − α·λ) − (α/bc₁)·s/(√r/√bc₂ + ε) */
+    static void adamW(StepScalars k, Buffer[] b, int from, int to) {
+        float[] theta = a(b[0]), g = a(b[1]), s = a(b[2]), r = a(b[3]);
+        float rho1 = (float) k.get(0), oneMinusRho1 = (float) (1 - k.get(0));
+        float rho2 = (float) k.get(1), oneMinusRho2 = (float) (1 - k.get(1));
+        float eps = (float) k.get(2);
+        float stepSize = (float) (k.get(6) / k.get(3));
+        float invSqrtBc2 = (float) (1 / Math.sqrt(k.get(4)));
+        float decay = (float) (1 - k.get(6) * k.get(5));
+        float scale = (float) k.gradientScale();
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * scale;
+            float si = rho1 * s[i] + oneMinusRho1 * gi;
+            float ri = rho2 * r[i] + oneMinusRho2 * gi * gi;
+            s[i] = si;
+            r[i] = ri;
+            theta[i] = theta[i] * decay - stepSize * si / ((float) Math.sqrt(ri) * invSqrtBc2 + eps);
+        }
+    }
 }
