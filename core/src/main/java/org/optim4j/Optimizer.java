@@ -14,6 +14,7 @@ import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.Chains;
+import org.optim4j.spi.DoubleArrayBuffer;
 import org.optim4j.spi.FloatArrayBuffer;
 import org.optim4j.spi.Kernel;
 import org.optim4j.spi.KernelKey;
@@ -269,6 +270,19 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
+     * {@link #step(Buffer, Buffer)} over float64 heap arrays; the backend must store buffers as {@code double[]}
+     * ({@code scalar-f64}).
+     */
+    public boolean step(double[] parameters, double[] gradient) {
+        Check.notNull("parameters", parameters);
+        Check.notNull("gradient", gradient);
+        if (parameters == gradient) {
+            throw new IllegalArgumentException("parameters and gradient are the same array; they must be distinct");
+        }
+        return step(DoubleArrayBuffer.wrap(parameters), DoubleArrayBuffer.wrap(gradient));
+    }
+
+    /**
      * One step that evaluates the gradient itself. For a rule with a look-ahead (Nesterov) this is the spec
      * form: the gradient is taken at the look-ahead point (θ + ρ·s, computed into a scratch buffer), then
      * {@code s = ρ·s − α·g; θ = θ + s}. For every other rule the gradient is taken at {@code parameters}. The
@@ -432,8 +446,8 @@ public final class Optimizer implements AutoCloseable {
         for (GroupPlan p : plans) {
             if (check || p.leadingScalers > 0) {
                 double sum = 0;
-                for (Range r : p.group.ranges()) {
-                    sum += backend.sumOfSquares(gradient, r.from(), r.to());
+                for (int r = 0; r < p.from.length; r++) {
+                    sum += backend.sumOfSquares(gradient, p.from[r], p.to[r]);
                 }
                 finite &= Double.isFinite(sum);
                 p.reduced(sum, atPoint);
@@ -524,9 +538,23 @@ public final class Optimizer implements AutoCloseable {
                     + " but this optimizer updates " + parameterCount + " parameters");
         }
         if (!backend.owns(buffer)) {
-            throw new IllegalArgumentException(name + " is a " + buffer.getClass().getSimpleName()
-                    + ", not a buffer of backend '" + backend.name() + "'");
+            throw new IllegalArgumentException(name + " is a " + buffer.getClass().getSimpleName() + " ("
+                    + buffer.precision() + "), not a buffer of backend '" + backend.name() + "'" + ownersHint(buffer));
         }
+    }
+
+    /** Which backends would take {@code buffer}: the hint of a refused buffer (e.g. float64 storage → scalar-f64). */
+    private String ownersHint(Buffer buffer) {
+        List<String> owners = new ArrayList<>();
+        for (Backend b : Backends.all()) {
+            if (b.owns(buffer)) {
+                owners.add(b.name());
+            }
+        }
+        return owners.isEmpty() ? "" : "; backends that take it: " + String.join(", ", owners)
+                + (buffer instanceof FloatArrayBuffer && owners.contains("simd")
+                        ? " (an optimizer named by -D" + Backends.PROPERTY + " or " + Backends.ENVIRONMENT
+                        + " is used for float[] calls too)" : "");
     }
 
     /** Parameters, gradient and state must be distinct buffers: an aliased update would be silently wrong. */
@@ -547,8 +575,8 @@ public final class Optimizer implements AutoCloseable {
         if (a == b) {
             return true;
         }
-        return a instanceof FloatArrayBuffer && b instanceof FloatArrayBuffer
-                && ((FloatArrayBuffer) a).array() == ((FloatArrayBuffer) b).array();
+        return (a instanceof FloatArrayBuffer x && b instanceof FloatArrayBuffer y && x.array() == y.array())
+                || (a instanceof DoubleArrayBuffer u && b instanceof DoubleArrayBuffer v && u.array() == v.array());
     }
 
     private void checkSameLayout(ParameterSet parameters, ParameterSet gradients) {
@@ -581,7 +609,12 @@ public final class Optimizer implements AutoCloseable {
     /** One group's chain, prepared for this backend: scalars, kernels and argument arrays, reused every step. */
     private final class GroupPlan {
         final ParameterGroup group;
+        /** The group's ranges as arrays: a step iterates them without an iterator. */
+        final int[] from;
+        final int[] to;
         final List<Transform> chain;
+        /** Scalar offset of each leading scaler in the chain's scalars. */
+        final int[] leadAt;
         /** Leading transforms that rescale their input by a reduction (clip by global norm). */
         final int leadingScalers;
         final StepScalars scalars;
@@ -599,6 +632,8 @@ public final class Optimizer implements AutoCloseable {
 
         GroupPlan(ParameterGroup group) {
             this.group = group;
+            this.from = group.ranges().stream().mapToInt(Range::from).toArray();
+            this.to = group.ranges().stream().mapToInt(Range::to).toArray();
             this.chain = group.rule().transforms();
             int lead = 0;
             while (lead < chain.size() && chain.get(lead).reduction() == Transform.Reduction.SCALE_BY_SUM_OF_SQUARES) {
@@ -612,6 +647,10 @@ public final class Optimizer implements AutoCloseable {
                 }
             }
             this.leadingScalers = lead;
+            this.leadAt = new int[lead];
+            for (int i = 1; i < lead; i++) {
+                leadAt[i] = leadAt[i - 1] + chain.get(i - 1).scalarNames().size();
+            }
             this.scalars = Chains.newScalars(chain);
             List<Transform> tail = chain.subList(lead, chain.size());
             KernelKey key = KernelKey.of(chain);
@@ -678,13 +717,11 @@ public final class Optimizer implements AutoCloseable {
             args[0] = theta;
             args[1] = point;
             try {
-                if (lookahead != null) {
-                    for (Range r : group.ranges()) {
-                        lookahead.apply(scalars, args, r.from(), r.to());
-                    }
-                } else {
-                    for (Range r : group.ranges()) {
-                        copy(theta, point, r.from(), r.to());
+                for (int r = 0; r < from.length; r++) {
+                    if (lookahead != null) {
+                        lookahead.apply(scalars, args, from[r], to[r]);
+                    } else {
+                        copy(theta, point, from[r], to[r]);
                     }
                 }
             } finally {
@@ -697,13 +734,10 @@ public final class Optimizer implements AutoCloseable {
         void reduced(double sumOfSquares, boolean atPoint) {
             StepScalars s = atPoint && atPointChain != null ? atPointScalars : scalars;
             double[] c = s.values();
-            int at = 0;
             double scale = 1;
             for (int i = 0; i < leadingScalers; i++) {
-                Transform tr = chain.get(i);
-                tr.reduced(sumOfSquares * scale * scale, c, at);
-                scale *= c[at];
-                at += tr.scalarNames().size();
+                chain.get(i).reduced(sumOfSquares * scale * scale, c, leadAt[i]);
+                scale *= c[leadAt[i]];
             }
         }
 
@@ -716,10 +750,8 @@ public final class Optimizer implements AutoCloseable {
             } else if (tailScalars != null) {
                 double scale = 1;
                 double[] c = scalars.values();
-                int at = 0;
                 for (int i = 0; i < leadingScalers; i++) {
-                    scale *= c[at];
-                    at += chain.get(i).scalarNames().size();
+                    scale *= c[leadAt[i]];
                 }
                 System.arraycopy(c, tailOffset, tailScalars.values(), 0, tailScalars.values().length);
                 tailScalars.setStep(scalars.step()).setGradientScale(scale);
@@ -732,8 +764,8 @@ public final class Optimizer implements AutoCloseable {
             args[0] = theta;
             args[1] = gradient;
             try {
-                for (Range r : group.ranges()) {
-                    k.apply(s, args, r.from(), r.to());
+                for (int r = 0; r < from.length; r++) {
+                    k.apply(s, args, from[r], to[r]);
                 }
             } finally {
                 args[0] = null;

@@ -121,9 +121,8 @@ class BackendParityTest {
         return UpdateRule.chain(rule.id() + "_clipped", chain.toArray(new Transform[0]));
     }
 
-    /** Backends under test beyond the ServiceLoader's instances: other thread counts and precisions. */
-    static final List<Backend> EXTRA = List.of(new SimdBackend(1), new SimdBackend(3, 128),
-            new Nd4jBackend(Buffer.Precision.FLOAT64));
+    /** Backends under test beyond the ServiceLoader's instances (which include nd4j-f64 and scalar-f64): other thread counts. */
+    static final List<Backend> EXTRA = List.of(new SimdBackend(1), new SimdBackend(3, 128));
 
     @AfterAll
     static void closeExtra() {

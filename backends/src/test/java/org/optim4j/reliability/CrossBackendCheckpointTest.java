@@ -36,6 +36,9 @@ class CrossBackendCheckpointTest {
                 Path file = dir.resolve(from.name() + "-" + rule.id() + ".ckpt");
                 written.write(file);
                 for (Backend to : Backends.available()) {
+                    if (to.allocate(0).precision() != from.allocate(0).precision()) {
+                        continue; // float32 ↔ float64: exact one way, rounded the other (CheckpointFileTest covers it)
+                    }
                     Checkpoint read = Checkpoint.read(file);
                     Optimizer target = Optimizer.builder(read.rule()).backend(to).parameterCount(read.parameterCount()).build();
                     Buffer restored = target.newBuffer();

@@ -38,7 +38,8 @@ import org.optim4j.spi.Buffer;
 @State(Scope.Benchmark)
 public class StepBenchmark {
 
-    @Param({"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"})
+    /** Every registered rule, {@link BenchRules#IDS} (a test checks that the list is the registry's). */
+    @Param({"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"})
     public String rule;
 
     @Param({"scalar", "simd1", "simd", "nd4j"})

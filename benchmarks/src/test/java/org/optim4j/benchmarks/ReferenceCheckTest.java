@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
@@ -12,9 +13,11 @@ import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Availability;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
+import org.optim4j.spi.ComposedKernel;
 import org.optim4j.spi.Kernel;
-import org.optim4j.spi.KernelId;
+import org.optim4j.spi.KernelKey;
 import org.optim4j.spi.StepScalars;
+import org.optim4j.transform.ScaleByLearningRate;
 
 /** The setup check lets a correct backend through and stops a subtly wrong one. */
 class ReferenceCheckTest {
@@ -40,7 +43,7 @@ class ReferenceCheckTest {
 
     @Test
     void aKernelWithASlightlyWrongRateIsRefused() {
-        Backend wrong = new Skewed(KernelId.ADAM, 1.001, false);
+        Backend wrong = new Skewed(BenchRules.rule("adam"), 1.001, false);
         Workload w = Workload.of("1000");
         UpdateRule adam = BenchRules.rule("adam");
         IllegalStateException e = assertThrows(IllegalStateException.class, () ->
@@ -50,7 +53,7 @@ class ReferenceCheckTest {
 
     @Test
     void aKernelThatMissesTheLastElementIsRefused() {
-        Backend wrong = new Skewed(KernelId.MOMENTUM, 1, true);
+        Backend wrong = new Skewed(BenchRules.rule("momentum"), 1, true);
         Workload w = Workload.of("4097");
         assertThrows(IllegalStateException.class, () -> ReferenceCheck.requireAgreement("momentum on short",
                 BenchRules.rule("momentum"), wrong, w.initialParameters(), w.gradient()));
@@ -66,15 +69,18 @@ class ReferenceCheckTest {
         ReferenceCheck.requirePeerAgreement("peer", theta0, expected, expected.clone());
     }
 
-    /** The scalar reference with one kernel made wrong: α scaled, or the last element skipped. */
+    /**
+     * The scalar reference with a fused kernel for one rule's chain that is wrong: α scaled, or the last element
+     * skipped (every other chain composed, as on the reference).
+     */
     private static final class Skewed implements Backend {
         private final Backend scalar = Backends.byName("scalar");
-        private final KernelId id;
+        private final UpdateRule rule;
         private final double alphaFactor;
         private final boolean skipLast;
 
-        Skewed(KernelId id, double alphaFactor, boolean skipLast) {
-            this.id = id;
+        Skewed(UpdateRule rule, double alphaFactor, boolean skipLast) {
+            this.rule = rule;
             this.alphaFactor = alphaFactor;
             this.skipLast = skipLast;
         }
@@ -100,16 +106,22 @@ class ReferenceCheckTest {
         }
 
         @Override
-        public Optional<Kernel> kernel(KernelId kernelId) {
-            Optional<Kernel> k = scalar.kernel(kernelId);
-            if (kernelId != id) {
-                return k;
+        public Set<KernelKey> kernelKeys() {
+            return Set.of(KernelKey.of(rule));
+        }
+
+        @Override
+        public Optional<Kernel> kernel(KernelKey key) {
+            if (!key.equals(KernelKey.of(rule))) {
+                return scalar.kernel(key);
             }
-            Kernel inner = k.orElseThrow();
-            StepScalars skewed = new StepScalars();
+            Kernel inner = ComposedKernel.of(rule.transforms());
             return Optional.of((s, buffers, from, to) -> {
-                skewed.set(s.step(), s.alpha() * alphaFactor, s.rho1(), s.rho2(), s.epsilon(),
-                        s.biasCorrection1(), s.biasCorrection2());
+                StepScalars skewed = new StepScalars(s.names());
+                System.arraycopy(s.values(), 0, skewed.values(), 0, s.values().length);
+                skewed.setStep(s.step()).setGradientScale(s.gradientScale());
+                int alpha = s.names().indexOf(ScaleByLearningRate.ID + ".alpha");
+                skewed.values()[alpha] *= alphaFactor;
                 inner.apply(skewed, buffers, from, skipLast ? to - 1 : to);
             });
         }

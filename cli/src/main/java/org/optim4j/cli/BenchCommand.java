@@ -45,6 +45,7 @@ import org.optim4j.benchmarks.BenchBackends;
 import org.optim4j.benchmarks.BenchRules;
 import org.optim4j.benchmarks.ReferenceCheck;
 import org.optim4j.benchmarks.Workload;
+import org.optim4j.benchmarks.peers.Peers;
 import org.optim4j.benchmarks.report.JmhResults;
 import org.optim4j.benchmarks.report.Measurement;
 import org.optim4j.benchmarks.report.Report;
@@ -317,8 +318,6 @@ final class BenchCommand implements Callable<Integer> {
     /** "implementation rule size" of every benchmark the run should produce. */
     private Set<String> expected(List<String> backends, List<String> sizeList) {
         Set<String> keys = new LinkedHashSet<>();
-        List<String> peerRules = new ArrayList<>(BenchRules.IDS);
-        peerRules.remove("momentum"); // neither DL4J nor ND4J has classic momentum
         for (String size : sizeList) {
             for (String rule : BenchRules.IDS) {
                 for (String b : backends) {
@@ -327,9 +326,12 @@ final class BenchCommand implements Callable<Integer> {
                 keys.add(key(Report.ROOFLINE, rule, size));
                 keys.add(key(Report.ROOFLINE_ONE_THREAD, rule, size));
             }
-            for (String rule : peerRules) {
+            // The registered rules each peer has (neither DL4J nor ND4J has classic momentum).
+            for (String rule : Peers.dl4jRules()) {
                 keys.add(key(Report.DL4J, rule, size));
-                if (full) {
+            }
+            if (full) {
+                for (String rule : Peers.nativeOpRules()) {
                     keys.add(key(Report.ND4J_OP, rule, size));
                 }
             }
@@ -338,9 +340,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** JMH benchmarks per size: each rule on each backend, two rooflines for each of the three traffic patterns,
-     * DL4J's five rules, and with --full ND4J's five native ops. */
+     * DL4J's rules, and with --full ND4J's native ops. */
     private int benchmarksPerSize(int backends) {
-        return BenchRules.IDS.size() * backends + 2 * 3 + 5 + (full ? 5 : 0);
+        return BenchRules.IDS.size() * backends + 2 * 3 + Peers.dl4jRules().size()
+                + (full ? Peers.nativeOpRules().size() : 0);
     }
 
     private static String key(String implementation, String rule, String size) {

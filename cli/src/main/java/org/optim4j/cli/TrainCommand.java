@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -30,25 +32,25 @@ import org.optim4j.network.data.Dataset;
 import org.optim4j.network.data.Digits;
 import org.optim4j.network.train.Trainer;
 import org.optim4j.network.train.Trainer.EpochResult;
-import org.optim4j.rule.AdaGrad;
-import org.optim4j.rule.Adam;
-import org.optim4j.rule.Momentum;
-import org.optim4j.rule.Nesterov;
-import org.optim4j.rule.RmsProp;
-import org.optim4j.rule.Sgd;
+import org.optim4j.rule.RuleType;
+import org.optim4j.rule.Rules;
 import org.optim4j.rule.UpdateRule;
-import org.optim4j.schedule.LearningRateSchedule;
+import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
+import org.optim4j.transform.Param;
+import org.optim4j.transform.Params;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Trains the MLP of the spec on the UCI digits (or a CSV of the same shape) with one rule, or with
- * every rule ({@code --compare}), printing per-epoch loss, test accuracy and samples/s.
+ * Trains the MLP of the spec on the UCI digits (or a CSV of the same shape) with one rule (any rule of the
+ * registry, {@link Rules}), or with each of the spec's rules ({@code --compare}), printing per-epoch loss, test
+ * accuracy and samples/s.
  *
  * <p>The steps are separate methods so that checkpointing can slot in: {@link #loadData()},
  * {@link #ruleFor(String)}, {@link #newRun(UpdateRule, Split)} (builds network, optimizer and
@@ -56,8 +58,10 @@ import picocli.CommandLine.Spec;
  * {@link #train(Run, int)} (one epoch at a time: a checkpoint would be written after each).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        modelTransformer = TrainCommand.RuleHelp.class,
         description = {
-            "Train the multilayer perceptron (softmax cross-entropy) with one update rule, or with every rule (--compare).",
+            "Train the multilayer perceptron (softmax cross-entropy) with one update rule, or with each of the spec's "
+                    + "six rules (--compare).",
             "Data: the UCI handwritten digits shipped with optim4j (1797 images, 8x8 pixels 0..16, scaled to [0,1] by "
                     + "dividing by 16), split 80/20 after a seeded shuffle. --data FILE reads another CSV of the same shape "
                     + "(features then an integer label per row, no header, plain or gzip); its features are divided by "
@@ -80,41 +84,51 @@ final class TrainCommand implements Callable<Integer> {
     static final double LR_ADAGRAD = 0.05;
     static final double LR_RMSPROP = 2e-3;
     static final double LR_ADAM = 1e-3;
+    /** The rules --compare trains: the spec's six (any registered rule trains with --rule). */
     static final List<String> RULES = List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam");
+    /** The default learning rates above by rule id; a rule not here starts at its registered default. */
+    static final Map<String, Double> SWEPT_LEARNING_RATES = Map.of("sgd", LR_SGD, "momentum", LR_MOMENTUM,
+            "nesterov", LR_NESTEROV, "adagrad", LR_ADAGRAD, "rmsprop", LR_RMSPROP, "adam", LR_ADAM);
 
     /** Six distinguishable colours (Tableau 10), one per rule. */
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
         new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b)};
 
-    @Option(names = "--rule", paramLabel = "RULE",
-            description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default adam).")
+    @Option(names = "--rule", paramLabel = "RULE", completionCandidates = RuleIds.class,
+            description = "Any registered rule: ${COMPLETION-CANDIDATES} (default adam). Each rule's hyper-parameters "
+                    + "and defaults are listed below.")
     String rule;
 
-    @Option(names = "--lr", paramLabel = "α", description = "Constant learning rate. Default per rule: sgd " + LR_SGD
-            + ", momentum " + LR_MOMENTUM + ", nesterov " + LR_NESTEROV + ", adagrad " + LR_ADAGRAD + ", rmsprop "
-            + LR_RMSPROP + ", adam " + LR_ADAM + ".")
+    @Option(names = "--hp", paramLabel = "KEY=VALUE,…",
+            description = "The rule's hyper-parameters by name or alias, e.g. --hp rho2=0.95,eps=1e-7; a value is a "
+                    + "number or a schedule (linear:α0,ατ,τ). The rest keep their defaults (listed below).")
+    String hp;
+
+    @Option(names = "--lr", paramLabel = "α", description = "Constant learning rate (learning_rate). Default per rule: sgd "
+            + LR_SGD + ", momentum " + LR_MOMENTUM + ", nesterov " + LR_NESTEROV + ", adagrad " + LR_ADAGRAD
+            + ", rmsprop " + LR_RMSPROP + ", adam " + LR_ADAM + "; any other rule its registered default.")
     Double lr;
 
     @Option(names = "--schedule", paramLabel = "SPEC",
             description = "Learning-rate schedule instead of --lr: linear:α0,ατ,τ (linear decay over τ steps), or a number.")
     String schedule;
 
-    @Option(names = "--rho", paramLabel = "ρ", defaultValue = "0.9",
-            description = "Momentum / Nesterov coefficient (default ${DEFAULT-VALUE}).")
-    double rho;
+    @Option(names = "--rho", paramLabel = "ρ",
+            description = "Momentum / Nesterov coefficient: --hp rho=ρ, for the rules that have rho.")
+    Double rho;
 
-    @Option(names = "--rho1", paramLabel = "ρ1", defaultValue = "" + Adam.DEFAULT_RHO1,
-            description = "Adam's first-moment decay (default ${DEFAULT-VALUE}).")
-    double rho1;
+    @Option(names = "--rho1", paramLabel = "ρ1",
+            description = "Adam's first-moment decay: --hp rho1=ρ1, for the rules that have rho1.")
+    Double rho1;
 
     @Option(names = "--rho2", paramLabel = "ρ2",
-            description = "Second-moment decay: RMSProp (default " + RmsProp.DEFAULT_RHO2 + "), Adam (default "
-                    + Adam.DEFAULT_RHO2 + ").")
+            description = "Second-moment decay (RMSProp, Adam): --hp rho2=ρ2, for the rules that have rho2.")
     Double rho2;
 
-    @Option(names = "--epsilon", paramLabel = "ε", defaultValue = "1e-8",
-            description = "AdaGrad / RMSProp / Adam ε, outside the square root (default ${DEFAULT-VALUE}).")
-    double epsilon;
+    @Option(names = "--epsilon", paramLabel = "ε",
+            description = "AdaGrad / RMSProp / Adam ε, outside the square root: --hp epsilon=ε, for the rules that "
+                    + "have epsilon.")
+    Double epsilon;
 
     @Option(names = "--nesterov-form", defaultValue = "spec", paramLabel = "FORM",
             description = "spec: the gradient is taken at θ + ρ·s on the mini-batch (default); "
@@ -156,8 +170,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where --compare (or a single run, if given) writes its PNG plots and CSV (default optim4j-out).")
     Path out;
 
-    @Option(names = "--compare", description = "Train once with every rule at its default learning rate; "
-            + "write plots of loss and test accuracy and a CSV.")
+    @Option(names = "--compare", description = "Train once with each of the spec's six rules at its default learning "
+            + "rate; write plots of loss and test accuracy and a CSV.")
     boolean compare;
 
     @Option(names = "--warmup-epochs", defaultValue = "10", paramLabel = "N",
@@ -173,7 +187,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "FILE",
             description = "Continue the run saved in FILE: θ, optimizer state and step counter are restored and training "
                     + "goes on from the next epoch up to --epochs, exactly as if never interrupted (give the same "
-                    + "--seed, --batch-size, --hidden, --data and engine). The rule comes from the checkpoint.")
+                    + "--seed, --batch-size, --hidden, --data and engine). The rule comes from the checkpoint; --lr, "
+                    + "--schedule, --hp or a per-rule option replace its hyper-parameters (a new learning rate, say).")
     Path resume;
 
     @Option(names = "--no-progress", description = "No progress bar (for logs).")
@@ -199,7 +214,7 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint resumed = readResume();
         List<UpdateRule> rules = new ArrayList<>();
         if (resumed != null) {
-            rules.add(resumed.rule());
+            rules.add(resumedRule(resumed.rule()));
         } else if (compare) {
             for (String id : RULES) {
                 rules.add(ruleFor(id));
@@ -266,7 +281,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " steps, not a whole number of epochs of " + batches + " batches (another --batch-size or --data?)");
         }
         try {
-            run.optimizer().restore(cp, run.theta());
+            cp.restore(run.optimizer(), run.theta(), !UpdateRule.sameDefinition(run.rule(), cp.rule()));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--resume " + resume + ": " + e.getMessage()
                     + " (another --hidden or --data?)");
@@ -318,6 +333,10 @@ final class TrainCommand implements Callable<Integer> {
         if (compare && (lr != null || schedule != null)) {
             throw new ParameterException(spec.commandLine(),
                     "--compare uses each rule's default learning rate; drop --lr/--schedule");
+        }
+        if (compare && hp != null) {
+            throw new ParameterException(spec.commandLine(), "--hp sets one rule's hyper-parameters: not with --compare "
+                    + "(drop --hp " + hp + ")");
         }
         if (!nesterovForm.equals("spec") && !nesterovForm.equals("reparametrised")) {
             throw new ParameterException(spec.commandLine(),
@@ -380,35 +399,192 @@ final class TrainCommand implements Callable<Integer> {
         return MlpArchitecture.of(Activation.parse(activation), sizes);
     }
 
-    /** The rule {@code id} with the options' hyper-parameters and learning rate (or its default). */
+    /**
+     * The registered rule {@code id} with the options' hyper-parameters ({@link #optionValues}); the learning
+     * rate, when no option gives it, is this command's default for the rule ({@link #SWEPT_LEARNING_RATES}) or
+     * the registry's; every other parameter not given is the registry's default.
+     */
     UpdateRule ruleFor(String id) {
+        RuleType type;
         try {
-            LearningRateSchedule alpha = schedule != null ? LearningRateSchedule.parse(schedule)
-                    : LearningRateSchedule.constant(lr != null ? lr : defaultLearningRate(id));
-            return switch (id.toLowerCase(Locale.ROOT)) {
-                case "sgd" -> new Sgd(alpha);
-                case "momentum" -> new Momentum(alpha, rho);
-                case "nesterov" -> new Nesterov(alpha, rho);
-                case "adagrad" -> new AdaGrad(alpha, epsilon);
-                case "rmsprop" -> new RmsProp(alpha, rho2 != null ? rho2 : RmsProp.DEFAULT_RHO2, epsilon);
-                case "adam" -> new Adam(alpha, rho1, rho2 != null ? rho2 : Adam.DEFAULT_RHO2, epsilon);
-                default -> throw new IllegalArgumentException("--rule must be one of " + RULES + ", got '" + id + "'");
-            };
+            type = Rules.type(id.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--rule: " + e.getMessage());
+        }
+        try {
+            Map<String, Schedule> values = optionValues(type);
+            Double swept = SWEPT_LEARNING_RATES.get(type.id());
+            if (swept != null && hasParam(type, Params.LEARNING_RATE.name())) {
+                values.putIfAbsent(Params.LEARNING_RATE.name(), Schedule.constant(swept));
+            }
+            return Rules.create(type.id(), values);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
-    static double defaultLearningRate(String id) {
-        return switch (id.toLowerCase(Locale.ROOT)) {
-            case "sgd" -> LR_SGD;
-            case "momentum" -> LR_MOMENTUM;
-            case "nesterov" -> LR_NESTEROV;
-            case "adagrad" -> LR_ADAGRAD;
-            case "rmsprop" -> LR_RMSPROP;
-            case "adam" -> LR_ADAM;
-            default -> throw new IllegalArgumentException("--rule must be one of " + RULES + ", got '" + id + "'");
-        };
+    /**
+     * The checkpoint's rule, with the hyper-parameters the options give (if any) in place of its own; the
+     * optimizer then restores the checkpoint's state keeping these ({@code Checkpoint.restore(…, true)}).
+     */
+    private UpdateRule resumedRule(UpdateRule saved) {
+        try {
+            Map<String, Schedule> given = optionValues(Rules.type(saved.id()));
+            if (given.isEmpty()) {
+                return saved;
+            }
+            Map<String, Schedule> values = new LinkedHashMap<>(saved.hyperParameters());
+            values.putAll(given);
+            return Rules.create(saved.id(), values);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The hyper-parameters the options give for {@code type}, by the parameters' names: --lr or --schedule as
+     * {@code learning_rate}; --rho, --rho1, --rho2, --epsilon for the rules that have that parameter (so they
+     * apply across --compare); then --hp. A parameter given by two options is refused, naming both.
+     *
+     * @throws IllegalArgumentException naming the option, the parameter and the value
+     */
+    Map<String, Schedule> optionValues(RuleType type) {
+        Map<String, Schedule> values = new LinkedHashMap<>();
+        Map<String, String> givenBy = new LinkedHashMap<>();
+        if (schedule != null) {
+            give(values, givenBy, type, Params.LEARNING_RATE.name(), Schedule.parse(schedule), "--schedule " + schedule);
+        } else if (lr != null) {
+            Schedule alpha;
+            try {
+                alpha = Schedule.constant(lr);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--lr: " + e.getMessage(), e);
+            }
+            give(values, givenBy, type, Params.LEARNING_RATE.name(), alpha, "--lr " + lr);
+        }
+        Map<String, Double> shorthands = new LinkedHashMap<>();
+        shorthands.put("rho", rho);
+        shorthands.put("rho1", rho1);
+        shorthands.put("rho2", rho2);
+        shorthands.put("epsilon", epsilon);
+        for (Map.Entry<String, Double> e : shorthands.entrySet()) {
+            if (e.getValue() != null && hasParam(type, e.getKey())) {
+                Param p = param(type, e.getKey());
+                String option = "--" + e.getKey() + " " + e.getValue();
+                Schedule value;
+                try {
+                    value = Rules.value(p, Double.toString(e.getValue()));
+                } catch (IllegalArgumentException x) {
+                    throw new IllegalArgumentException(option + ": " + x.getMessage(), x);
+                }
+                give(values, givenBy, type, p.name(), value, option);
+            }
+        }
+        if (hp != null) {
+            Map<String, Schedule> parsed;
+            try {
+                parsed = Rules.parse(type.id(), hp);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--hp " + hp + ": " + e.getMessage(), e);
+            }
+            for (Map.Entry<String, Schedule> e : parsed.entrySet()) {
+                give(values, givenBy, type, param(type, e.getKey()).name(), e.getValue(), "--hp " + e.getKey());
+            }
+        }
+        return values;
+    }
+
+    private static void give(Map<String, Schedule> values, Map<String, String> givenBy, RuleType type, String name,
+                             Schedule value, String option) {
+        if (!hasParam(type, name)) {
+            throw new IllegalArgumentException(option + ": rule '" + type.id() + "' has no hyper-parameter '" + name
+                    + "'");
+        }
+        String before = givenBy.putIfAbsent(name, option);
+        if (before != null) {
+            throw new IllegalArgumentException(name + " is given twice: by " + before + " and by " + option);
+        }
+        values.put(name, value);
+    }
+
+    private static boolean hasParam(RuleType type, String key) {
+        return type.params().stream().anyMatch(p -> p.answersTo(key));
+    }
+
+    private static Param param(RuleType type, String key) {
+        return type.params().stream().filter(p -> p.answersTo(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("rule '" + type.id() + "' has no hyper-parameter '"
+                        + key + "'"));
+    }
+
+    /** The registered rule ids, for --rule's help and completion. */
+    static final class RuleIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Rules.ids().iterator();
+        }
+    }
+
+    /** Appends to the help every registered rule with its hyper-parameters, defaults and ranges ({@link Rules#types()}). */
+    static final class RuleHelp implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec commandSpec) {
+            commandSpec.usageMessage().footerHeading("%nRules (--rule NAME), with the defaults train uses:%n");
+            commandSpec.usageMessage().footer(ruleHelp().stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
+            return commandSpec;
+        }
+    }
+
+    private static final int HELP_WIDTH = 78;
+
+    /**
+     * The rules' part of the help: per registered rule its id, summary and {@code name=default} of each
+     * hyper-parameter (the learning rate this command's default for the rule), then each hyper-parameter once
+     * with its aliases, valid values and meaning.
+     */
+    static List<String> ruleHelp() {
+        List<String> lines = new ArrayList<>();
+        Map<String, Param> glossary = new LinkedHashMap<>();
+        for (RuleType type : Rules.types()) {
+            wrap(lines, String.format(Locale.ROOT, "  %-10s ", type.id()), type.summary());
+            List<String> values = new ArrayList<>();
+            for (Param p : type.params()) {
+                Double swept = SWEPT_LEARNING_RATES.get(type.id());
+                double d = p.name().equals(Params.LEARNING_RATE.name()) && swept != null ? swept : p.defaultValue();
+                values.add(p.name() + "=" + (Double.isNaN(d) ? "(required)" : number(d)));
+                glossary.putIfAbsent(p.name() + p.aliases() + p.range() + p.description(), p);
+            }
+            wrap(lines, " ".repeat(13), String.join(", ", values));
+        }
+        lines.add("");
+        wrap(lines, "", "Hyper-parameters, for --hp KEY=VALUE,… by name or alias; a value is a number or a "
+                + "schedule (linear:α0,ατ,τ). --lr/--schedule, --rho, --rho1, --rho2, --epsilon are shorthands:");
+        for (Param p : glossary.values()) {
+            String aliases = p.aliases().isEmpty() ? "" : " (" + String.join(", ", p.aliases()) + ")";
+            wrap(lines, "  ", p.name() + aliases + ", " + p.range() + ": " + p.description());
+        }
+        return lines;
+    }
+
+    /** {@code text} after {@code lead}, wrapped at spaces; continuation lines indented by lead's width + 2 (if any). */
+    private static void wrap(List<String> lines, String lead, String text) {
+        StringBuilder line = new StringBuilder(lead);
+        String indent = " ".repeat(lead.isEmpty() ? 0 : lead.length() + 2);
+        boolean empty = true;
+        for (String word : text.split(" ")) {
+            if (!empty && line.length() + 1 + word.length() > HELP_WIDTH) {
+                lines.add(line.toString());
+                line = new StringBuilder(indent);
+                empty = true;
+            }
+            line.append(empty ? "" : " ").append(word);
+            empty = false;
+        }
+        lines.add(line.toString());
+    }
+
+    private static String number(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toString().replace("E", "e");
     }
 
     /** Network, optimizer and freshly initialised parameters for one rule. */
@@ -428,7 +604,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.NesterovForm form = nesterovForm.equals("spec")
                 ? Trainer.NesterovForm.SPEC : Trainer.NesterovForm.REPARAMETRISED;
         Trainer trainer = new Trainer(mlp, optimizer, theta, split.train(), split.test(), batchSize, seed, form);
-        String label = r.id() + " α=" + r.learningRate() + (r instanceof Nesterov ? " (" + nesterovForm + " form)" : "");
+        boolean lookahead = r.transforms().stream().anyMatch(t -> t.lookahead().isPresent());
+        String label = r.id() + " α=" + r.learningRate() + (lookahead ? " (" + nesterovForm + " form)" : "");
         return new Run(label, r, mlp, optimizer, theta, trainer, new ArrayList<>());
     }
 

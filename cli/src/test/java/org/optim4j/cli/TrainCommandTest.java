@@ -12,6 +12,13 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optim4j.rule.Nesterov;
+import org.optim4j.rule.RmsProp;
+import org.optim4j.rule.RuleType;
+import org.optim4j.rule.Rules;
+import org.optim4j.rule.UpdateRule;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.transform.Param;
 import picocli.CommandLine;
 
 class TrainCommandTest {
@@ -125,6 +132,67 @@ class TrainCommandTest {
         Result corrupt2 = run("train", "--epochs", "4", "--hidden", "16", "--resume", file.toString());
         assertTrue(corrupt2.exitCode() != 0);
         assertTrue(corrupt2.err().contains("--resume " + file), corrupt2.err());
+    }
+
+    @Test
+    void helpListsEveryRegisteredRuleWithItsHyperParametersAndDefaults() {
+        Result help = run("train", "--help");
+        assertEquals(0, help.exitCode(), help.err());
+        for (RuleType type : Rules.types()) {
+            assertTrue(help.out().lines().anyMatch(l -> l.startsWith("  " + type.id() + " ")),
+                    "no line for " + type.id() + " in\n" + help.out());
+            for (Param p : type.params()) {
+                assertTrue(help.out().contains(p.name() + "="), p.name() + " of " + type.id() + " not listed");
+                for (String alias : p.aliases()) {
+                    assertTrue(help.out().contains(alias), "alias " + alias + " of " + p.name() + " not listed");
+                }
+            }
+        }
+        assertTrue(help.out().contains("learning_rate=" + TrainCommand.LR_SGD), "sgd's default is the sweep's");
+    }
+
+    @Test
+    void everyRegisteredRuleIsBuiltAndHyperParametersComeFromHpOrTheShorthands() {
+        for (String id : Rules.ids()) {
+            assertEquals(id, new TrainCommand().ruleFor(id).id());
+        }
+        TrainCommand hp = new TrainCommand();
+        hp.hp = "rho2=0.95,eps=1e-7";
+        assertEquals(new RmsProp(Schedule.constant(TrainCommand.LR_RMSPROP), 0.95, 1e-7), hp.ruleFor("rmsprop"));
+
+        TrainCommand alias = new TrainCommand();
+        alias.hp = "momentum=0.8";
+        TrainCommand shorthand = new TrainCommand();
+        shorthand.rho = 0.8;
+        shorthand.lr = 0.01;
+        UpdateRule expected = new Nesterov(Schedule.constant(0.01), 0.8);
+        assertEquals(expected, shorthand.ruleFor("nesterov"));
+        assertEquals(expected.withLearningRate(Schedule.constant(TrainCommand.LR_NESTEROV)), alias.ruleFor("nesterov"));
+        // A shorthand applies to the rules that have its parameter only (so it can apply across --compare).
+        TrainCommand rhoOnly = new TrainCommand();
+        rhoOnly.rho = 0.8;
+        assertEquals(new TrainCommand().ruleFor("adam"), rhoOnly.ruleFor("adam"));
+    }
+
+    @Test
+    void badHyperParametersAreRefusedInOneLineNamingTheParameter() {
+        Result unknown = run("train", "--rule", "adam", "--hp", "rho=0.5");
+        assertEquals(2, unknown.exitCode());
+        String first = unknown.err().lines().findFirst().orElseThrow();
+        assertTrue(first.contains("--hp") && first.contains("'rho'") && first.contains("rho1"), unknown.err());
+
+        Result range = run("train", "--rule", "adam", "--hp", "beta2=1.5");
+        assertEquals(2, range.exitCode());
+        first = range.err().lines().findFirst().orElseThrow();
+        assertTrue(first.contains("rho2") && first.contains("1.5"), range.err());
+
+        Result twice = run("train", "--rule", "adam", "--lr", "0.1", "--hp", "lr=0.01");
+        assertEquals(2, twice.exitCode());
+        assertTrue(twice.err().contains("learning_rate is given twice"), twice.err());
+
+        Result compare = run("train", "--compare", "--hp", "eps=1e-7");
+        assertEquals(2, compare.exitCode());
+        assertTrue(compare.err().contains("--hp"), compare.err());
     }
 
     private static String[] concat(String[] a, String... b) {

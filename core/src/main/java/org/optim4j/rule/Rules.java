@@ -131,7 +131,21 @@ public final class Rules {
             }
             String key = pair.substring(0, eq).trim();
             Param p = param(type, key);
-            out.put(key, value(p, pair.substring(eq + 1).trim()));
+            String text2 = pair.substring(eq + 1).trim();
+            Schedule value;
+            try {
+                value = value(p, text2);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("rule '" + id + "' hyper-parameter " + key + "=" + text2 + ": "
+                        + e.getMessage(), e);
+            }
+            for (String given : out.keySet()) {
+                if (p.answersTo(given)) {
+                    throw new IllegalArgumentException("rule '" + id + "': " + p.name() + " is given twice ('" + given
+                            + "' and '" + key + "')");
+                }
+            }
+            out.put(key, value);
         }
         return out;
     }
@@ -146,7 +160,7 @@ public final class Rules {
     }
 
     private static Schedule constant(Param p, double v) {
-        return p == Params.LEARNING_RATE ? Schedule.constant(p.check(v)) : Params.fixed(p, v);
+        return p.name().equals(Params.LEARNING_RATE.name()) ? Schedule.constant(p.check(v)) : Params.fixed(p, v);
     }
 
     private static Param param(RuleType type, String key) {

@@ -31,7 +31,8 @@ public final class Chains {
         Check.notNull("into", into);
         double[] c = into.values();
         int at = 0;
-        for (Transform tr : chain) {
+        for (int i = 0; i < chain.size(); i++) { // indexed: a step allocates no iterator
+            Transform tr = chain.get(i);
             tr.scalars(t, c, at);
             at += tr.scalarNames().size();
         }

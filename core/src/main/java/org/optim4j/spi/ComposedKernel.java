@@ -19,6 +19,8 @@ public final class ComposedKernel implements Kernel {
     private final int[] scalarAt;
     private final int[] stateAt;
     private final int lookaheadIndex;
+    private final Transform.Lookahead lookahead;
+    private final ThreadLocal<Cursor> cursors;
 
     private ComposedKernel(List<Transform> chain, boolean lookahead) {
         this.chain = chain.toArray(new Transform[0]);
@@ -38,6 +40,9 @@ public final class ComposedKernel implements Kernel {
             throw new IllegalArgumentException("chain " + KernelKey.of(chain) + " has no look-ahead transform");
         }
         this.lookaheadIndex = lookahead ? la : -1;
+        this.lookahead = lookahead ? this.chain[la].lookahead().orElseThrow() : null;
+        int buffers = 2 + s;
+        this.cursors = ThreadLocal.withInitial(() -> new Cursor(buffers));
     }
 
     /** The step kernel of {@code chain}. */
@@ -52,95 +57,110 @@ public final class ComposedKernel implements Kernel {
 
     @Override
     public void apply(StepScalars k, Buffer[] b, int from, int to) {
-        Lane theta = Lane.of(b[0]);
-        Lane second = Lane.of(b[1]);
-        Lane[] state = new Lane[b.length - 2];
-        for (int j = 0; j < state.length; j++) {
-            state[j] = Lane.of(b[2 + j]);
-        }
-        Cursor cursor = new Cursor(state);
-        double[] c = k.values();
-        if (lookaheadIndex >= 0) {
-            Transform.Lookahead la = chain[lookaheadIndex].lookahead().orElseThrow();
-            cursor.base = stateAt[lookaheadIndex];
-            int at = scalarAt[lookaheadIndex];
+        Cursor cursor = cursors.get();
+        cursor.bind(b);
+        try {
+            double[] c = k.values();
+            if (lookahead != null) {
+                cursor.base = stateAt[lookaheadIndex];
+                int at = scalarAt[lookaheadIndex];
+                for (int i = from; i < to; i++) {
+                    cursor.i = i;
+                    cursor.store(1, i, lookahead.point(cursor.load(0, i), cursor, c, at));
+                }
+                return;
+            }
+            double scale = k.gradientScale();
             for (int i = from; i < to; i++) {
                 cursor.i = i;
-                second.set(i, la.point(theta.get(i), cursor, c, at));
+                double th = cursor.load(0, i);
+                double u = cursor.load(1, i) * scale;
+                for (int t = 0; t < chain.length; t++) {
+                    cursor.base = stateAt[t];
+                    u = chain[t].reference(u, th, cursor, c, scalarAt[t]);
+                }
+                cursor.store(0, i, th + u);
             }
-            return;
-        }
-        double scale = k.gradientScale();
-        for (int i = from; i < to; i++) {
-            cursor.i = i;
-            double th = theta.get(i);
-            double u = second.get(i) * scale;
-            for (int t = 0; t < chain.length; t++) {
-                cursor.base = stateAt[t];
-                u = chain[t].reference(u, th, cursor, c, scalarAt[t]);
-            }
-            theta.set(i, th + u);
+        } finally {
+            cursor.unbind();
         }
     }
 
-    /** The state of the current element, as the transforms see it. */
+    /**
+     * The buffers of the current call and the current element, as the transforms see their state. One per
+     * thread and kernel, re-pointed at each call's buffers, so that a call allocates nothing.
+     */
     private static final class Cursor implements StateAccess {
-        private final Lane[] lanes;
+        private final float[][] floats;
+        private final double[][] doubles;
+        private final Buffer[] others;
+        private final boolean[] single;
         int base;
         int i;
 
-        Cursor(Lane[] lanes) {
-            this.lanes = lanes;
+        Cursor(int buffers) {
+            floats = new float[buffers][];
+            doubles = new double[buffers][];
+            others = new Buffer[buffers];
+            single = new boolean[buffers];
+        }
+
+        void bind(Buffer[] b) {
+            for (int j = 0; j < b.length; j++) {
+                Buffer x = b[j];
+                if (x instanceof FloatArrayBuffer f) {
+                    floats[j] = f.array();
+                } else if (x instanceof DoubleArrayBuffer d) {
+                    doubles[j] = d.array();
+                } else {
+                    others[j] = x;
+                    single[j] = x.precision() == Buffer.Precision.FLOAT32;
+                }
+            }
+        }
+
+        void unbind() {
+            java.util.Arrays.fill(floats, null);
+            java.util.Arrays.fill(doubles, null);
+            java.util.Arrays.fill(others, null);
+        }
+
+        /** Element {@code i} of buffer {@code j}. */
+        double load(int j, int i) {
+            float[] f = floats[j];
+            if (f != null) {
+                return f[i];
+            }
+            double[] d = doubles[j];
+            return d != null ? d[i] : others[j].get(i);
+        }
+
+        /** Stores {@code v} rounded to buffer {@code j}'s precision; returns the stored value. */
+        double store(int j, int i, double v) {
+            float[] f = floats[j];
+            if (f != null) {
+                float x = (float) v;
+                f[i] = x;
+                return x;
+            }
+            double[] d = doubles[j];
+            if (d != null) {
+                d[i] = v;
+                return v;
+            }
+            double x = single[j] ? (float) v : v;
+            others[j].set(i, x);
+            return x;
         }
 
         @Override
         public double get(int k) {
-            return lanes[base + k].get(i);
+            return load(2 + base + k, i);
         }
 
         @Override
         public double set(int k, double value) {
-            return lanes[base + k].set(i, value);
-        }
-    }
-
-    /** Element access that rounds to the storage's precision on store and returns the stored value. */
-    private abstract static class Lane {
-        abstract double get(int i);
-
-        abstract double set(int i, double v);
-
-        static Lane of(Buffer b) {
-            if (b instanceof FloatArrayBuffer f) {
-                float[] a = f.array();
-                return new Lane() {
-                    @Override
-                    double get(int i) {
-                        return a[i];
-                    }
-
-                    @Override
-                    double set(int i, double v) {
-                        float x = (float) v;
-                        a[i] = x;
-                        return x;
-                    }
-                };
-            }
-            boolean single = b.precision() == Buffer.Precision.FLOAT32;
-            return new Lane() {
-                @Override
-                double get(int i) {
-                    return b.get(i);
-                }
-
-                @Override
-                double set(int i, double v) {
-                    double x = single ? (float) v : v;
-                    b.set(i, x);
-                    return x;
-                }
-            };
+            return store(2 + base + k, i, value);
         }
     }
 }

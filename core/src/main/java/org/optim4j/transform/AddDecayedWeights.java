@@ -10,6 +10,7 @@ import org.optim4j.schedule.Schedule;
  */
 public record AddDecayedWeights(Schedule weightDecay) implements Transform {
     public static final String ID = "add_decayed_weights";
+    private static final List<String> SCALARS = List.of("weight_decay");
 
     public AddDecayedWeights {
         Params.scheduled(Params.WEIGHT_DECAY, weightDecay);
@@ -32,7 +33,7 @@ public record AddDecayedWeights(Schedule weightDecay) implements Transform {
 
     @Override
     public List<String> scalarNames() {
-        return List.of("weight_decay");
+        return SCALARS;
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.optim4j.schedule.Schedule;
  */
 public record ClipByGlobalNorm(Schedule maxNorm) implements Transform {
     public static final String ID = "clip_by_global_norm";
+    private static final List<String> SCALARS = List.of("factor", "max_norm");
 
     public ClipByGlobalNorm {
         Params.scheduled(Params.MAX_NORM, maxNorm);
@@ -36,7 +37,7 @@ public record ClipByGlobalNorm(Schedule maxNorm) implements Transform {
     /** [factor, max_norm]: the factor is set from the reduction. */
     @Override
     public List<String> scalarNames() {
-        return List.of("factor", "max_norm");
+        return SCALARS;
     }
 
     @Override

@@ -11,6 +11,8 @@ import org.optim4j.schedule.Schedule;
  */
 public record NesterovTrace(Schedule rho) implements Transform {
     public static final String ID = "nesterov_trace";
+    private static final List<String> STATE = List.of("s");
+    private static final List<String> SCALARS = List.of("rho");
 
     public NesterovTrace {
         Params.scheduled(Params.RHO, rho);
@@ -28,12 +30,12 @@ public record NesterovTrace(Schedule rho) implements Transform {
 
     @Override
     public List<String> stateNames() {
-        return List.of("s");
+        return STATE;
     }
 
     @Override
     public List<String> scalarNames() {
-        return List.of("rho");
+        return SCALARS;
     }
 
     @Override

@@ -52,10 +52,11 @@ public final class Params {
      */
     public static double at(Param p, Schedule s, long t) {
         double v = s.value(t);
-        boolean ok = p == LEARNING_RATE ? v >= 0 && Double.isFinite(v) : p.range() != null && inRange(p, v);
+        boolean rate = p.name().equals(LEARNING_RATE.name());
+        boolean ok = rate ? v >= 0 && Double.isFinite(v) : inRange(p, v);
         if (!ok) {
             throw new IllegalArgumentException(p.name() + " at step " + t + " is " + v + "; it must be "
-                    + (p == LEARNING_RATE ? ">= 0 and finite" : p.range().toString()));
+                    + (rate ? ">= 0 and finite" : p.range().toString()));
         }
         return v;
     }

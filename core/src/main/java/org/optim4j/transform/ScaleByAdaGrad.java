@@ -6,6 +6,8 @@ import org.optim4j.schedule.Schedule;
 /** AdaGrad's scaling: r ← r + u⊙u; u ← u/(√r + ε), ε outside the square root (as PyTorch and DL4J). */
 public record ScaleByAdaGrad(Schedule epsilon) implements Transform {
     public static final String ID = "scale_by_adagrad";
+    private static final List<String> STATE = List.of("r");
+    private static final List<String> SCALARS = List.of("epsilon");
 
     public ScaleByAdaGrad {
         Params.scheduled(Params.EPSILON, epsilon);
@@ -23,12 +25,12 @@ public record ScaleByAdaGrad(Schedule epsilon) implements Transform {
 
     @Override
     public List<String> stateNames() {
-        return List.of("r");
+        return STATE;
     }
 
     @Override
     public List<String> scalarNames() {
-        return List.of("epsilon");
+        return SCALARS;
     }
 
     @Override

@@ -10,6 +10,8 @@ import org.optim4j.schedule.Schedule;
  */
 public record ScaleByAdam(Schedule rho1, Schedule rho2, Schedule epsilon) implements Transform {
     public static final String ID = "scale_by_adam";
+    private static final List<String> STATE = List.of("s", "r");
+    private static final List<String> SCALARS = List.of("rho1", "rho2", "epsilon", "bc1", "bc2");
 
     public ScaleByAdam {
         Params.scheduled(Params.RHO1, rho1);
@@ -30,12 +32,12 @@ public record ScaleByAdam(Schedule rho1, Schedule rho2, Schedule epsilon) implem
 
     @Override
     public List<String> stateNames() {
-        return List.of("s", "r");
+        return STATE;
     }
 
     @Override
     public List<String> scalarNames() {
-        return List.of("rho1", "rho2", "epsilon", "bc1", "bc2");
+        return SCALARS;
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.optim4j.schedule.Schedule;
 /** u ← −α_t·u (Optax's {@code scale_by_learning_rate}): the sign that turns a direction into a descent step. */
 public record ScaleByLearningRate(Schedule learningRate) implements Transform {
     public static final String ID = "scale_by_learning_rate";
+    private static final List<String> SCALARS = List.of("alpha");
 
     public ScaleByLearningRate {
         Params.scheduled(Params.LEARNING_RATE, learningRate);
@@ -28,7 +29,7 @@ public record ScaleByLearningRate(Schedule learningRate) implements Transform {
 
     @Override
     public List<String> scalarNames() {
-        return List.of("alpha");
+        return SCALARS;
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.optim4j.schedule.Schedule;
 /** RMSProp's scaling: r ← ρ₂·r + (1−ρ₂)·u⊙u; u ← u/(√r + ε), ε outside the square root. */
 public record ScaleByRms(Schedule rho2, Schedule epsilon) implements Transform {
     public static final String ID = "scale_by_rms";
+    private static final List<String> STATE = List.of("r");
+    private static final List<String> SCALARS = List.of("rho2", "epsilon");
 
     public ScaleByRms {
         Params.scheduled(Params.RHO2, rho2);
@@ -24,12 +26,12 @@ public record ScaleByRms(Schedule rho2, Schedule epsilon) implements Transform {
 
     @Override
     public List<String> stateNames() {
-        return List.of("r");
+        return STATE;
     }
 
     @Override
     public List<String> scalarNames() {
-        return List.of("rho2", "epsilon");
+        return SCALARS;
     }
 
     @Override

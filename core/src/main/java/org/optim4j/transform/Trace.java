@@ -6,6 +6,8 @@ import org.optim4j.schedule.Schedule;
 /** Momentum's velocity (Optax's {@code trace}): s ← ρ·s + u; u ← s. After {@link ScaleByLearningRate} it is the spec's s = ρ·s − α·g. */
 public record Trace(Schedule rho) implements Transform {
     public static final String ID = "trace";
+    private static final List<String> STATE = List.of("s");
+    private static final List<String> SCALARS = List.of("rho");
 
     public Trace {
         Params.scheduled(Params.RHO, rho);
@@ -23,12 +25,12 @@ public record Trace(Schedule rho) implements Transform {
 
     @Override
     public List<String> stateNames() {
-        return List.of("s");
+        return STATE;
     }
 
     @Override
     public List<String> scalarNames() {
-        return List.of("rho");
+        return SCALARS;
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.optim4j.network;
 
 import java.util.Random;
 import org.optim4j.GradientFunction;
-import org.optim4j.rule.Check;
+import org.optim4j.internal.Check;
 import org.optim4j.spi.Buffer;
 
 /**

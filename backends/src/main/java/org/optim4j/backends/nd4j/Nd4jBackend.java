@@ -32,8 +32,10 @@ import org.optim4j.spi.NonFinite;
  * <p>Memory: besides the rule's state, one scratch array of the parameters' size per optimizer for the
  * rules that use a native updater op (Nesterov, AdaGrad, RMSProp, Adam).
  */
-public final class Nd4jBackend implements Backend {
+public class Nd4jBackend implements Backend {
     public static final String NAME = "nd4j";
+    /** The name of the float64 instance ({@link Nd4jFloat64Backend}). */
+    public static final String NAME_FLOAT64 = "nd4j-f64";
 
     private final Buffer.Precision precision;
     private final Map<KernelKey, Kernel> kernels = new LinkedHashMap<>();
@@ -76,7 +78,7 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public String name() {
-        return NAME;
+        return precision == Buffer.Precision.FLOAT64 ? NAME_FLOAT64 : NAME;
     }
 
     @Override
@@ -156,6 +158,6 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public String toString() {
-        return NAME + "[" + precision + "]";
+        return name() + "[" + precision + "]";
     }
 }

@@ -35,8 +35,35 @@ public final class SimdBackend extends HeapBackend {
     public static final int DEFAULT_MIN_SPLIT = 32 * 1024;
 
     private final RangeSplitter splitter;
-    /** Per calling thread: the block sums of the last reduction (reused, so a step allocates no array). */
-    private final ThreadLocal<double[]> blockSums = ThreadLocal.withInitial(() -> new double[0]);
+    /** Per calling thread: the reduction pass and its block sums (reused, so a step allocates nothing). */
+    private final ThreadLocal<BlockSums> blockSums = ThreadLocal.withInitial(BlockSums::new);
+
+    /** Σx² of whole blocks, one sum per block; the splitter's workers read the fields the caller set before run. */
+    private static final class BlockSums implements Kernel {
+        float[] a;
+        int from;
+        int to;
+        double[] sums = new double[0];
+
+        int prepare(float[] array, int lo, int hi) {
+            a = array;
+            from = lo;
+            to = hi;
+            int blocks = (hi - lo + Reductions.BLOCK - 1) / Reductions.BLOCK;
+            if (sums.length < blocks) {
+                sums = new double[blocks];
+            }
+            return blocks;
+        }
+
+        @Override
+        public void apply(org.optim4j.spi.StepScalars s, Buffer[] b, int lo, int hi) {
+            for (int blk = lo / 64; blk < hi / 64; blk++) {
+                int start = from + blk * Reductions.BLOCK;
+                sums[blk] = Reductions.block(a, start, Math.min(to, start + Reductions.BLOCK));
+            }
+        }
+    }
 
     /** Uses every available processor. */
     public SimdBackend() {
@@ -103,22 +130,12 @@ public final class SimdBackend extends HeapBackend {
         if (!(buffer instanceof FloatArrayBuffer f) || to - from < DEFAULT_MIN_SPLIT || threads() == 1) {
             return Reductions.sumOfSquares(buffer, from, to);
         }
-        float[] a = f.array();
-        int blocks = (to - from + Reductions.BLOCK - 1) / Reductions.BLOCK;
-        double[] sums = blockSums.get();
-        if (sums.length < blocks) {
-            sums = new double[blocks];
-            blockSums.set(sums);
-        }
-        double[] out = sums;
+        BlockSums pass = blockSums.get();
+        int blocks = pass.prepare(f.array(), from, to);
         // The splitter cuts at multiples of 64 units: one unit per 1/64 block keeps every cut on a block boundary.
-        Kernel pass = (s, b, lo, hi) -> {
-            for (int blk = lo / 64; blk < hi / 64; blk++) {
-                int start = from + blk * Reductions.BLOCK;
-                out[blk] = Reductions.block(a, start, Math.min(to, start + Reductions.BLOCK));
-            }
-        };
         splitter.run(pass, null, null, 0, blocks * 64);
+        double[] out = pass.sums;
+        pass.a = null;
         double total = 0;
         for (int blk = 0; blk < blocks; blk++) {
             total += out[blk];

@@ -39,7 +39,7 @@ import org.optim4j.rule.UpdateRule;
 @State(Scope.Benchmark)
 public class Dl4jUpdaterBenchmark {
 
-    /** DL4J has no classic momentum, so {@code momentum} is absent. */
+    /** {@link Peers#dl4jRules()} (checked by a test): DL4J has no classic momentum, so {@code momentum} is absent. */
     @Param({"sgd", "nesterov", "adagrad", "rmsprop", "adam"})
     public String rule;
 
@@ -60,7 +60,8 @@ public class Dl4jUpdaterBenchmark {
         Workload w = Workload.of(size);
         UpdateRule ours = Peers.constantRate(BenchRules.rule(rule));
         IUpdater config = Peers.dl4jConfig(ours).orElseThrow(
-                () -> new IllegalArgumentException("DL4J has no updater for rule '" + rule + "'"));
+                () -> new IllegalArgumentException("not available: DL4J has no updater for rule '" + rule
+                        + "'; it has one for " + Peers.dl4jRules()));
         initialParameters = w.initialParameters();
         float[] g = w.gradient();
         check(ours, config, initialParameters, g);

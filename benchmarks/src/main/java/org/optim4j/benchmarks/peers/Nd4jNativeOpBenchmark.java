@@ -3,12 +3,6 @@ package org.optim4j.benchmarks.peers;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdaGradUpdater;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
-import org.nd4j.linalg.api.ops.impl.updaters.NesterovsUpdater;
-import org.nd4j.linalg.api.ops.impl.updaters.RmsPropUpdater;
-import org.nd4j.linalg.api.ops.impl.updaters.SgdUpdater;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,11 +18,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.optim4j.benchmarks.BenchRules;
 import org.optim4j.benchmarks.ReferenceCheck;
 import org.optim4j.benchmarks.Workload;
-import org.optim4j.rule.AdaGrad;
-import org.optim4j.rule.Adam;
-import org.optim4j.rule.Nesterov;
-import org.optim4j.rule.RmsProp;
-import org.optim4j.rule.Sgd;
 import org.optim4j.rule.UpdateRule;
 
 /**
@@ -36,6 +25,8 @@ import org.optim4j.rule.UpdateRule;
  * {@code Nd4j.exec}), writing the update into a preallocated array and the state in place, then
  * {@code params.subi(update)}. Hyper-parameters mapped exactly to the spec (Adam's ε passed as
  * ε·√(1−ρ₂^(t+1)), see DESIGN.md); the gradient is only read. A new op object per step, as DL4J does.
+ * The ops per rule are {@link Peers#nativeOp}'s; {@code rule} lists {@link Peers#nativeOpRules()} (checked by a
+ * test); a rule without an op is refused at set-up as not available.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -45,7 +36,7 @@ import org.optim4j.rule.UpdateRule;
 @State(Scope.Benchmark)
 public class Nd4jNativeOpBenchmark {
 
-    /** ND4J has no classic-momentum op, so {@code momentum} is absent. */
+    /** {@link Peers#nativeOpRules()}: ND4J has no classic-momentum op, so {@code momentum} is absent. */
     @Param({"sgd", "nesterov", "adagrad", "rmsprop", "adam"})
     public String rule;
 
@@ -59,10 +50,12 @@ public class Nd4jNativeOpBenchmark {
     public void setUp() {
         Workload w = Workload.of(size);
         UpdateRule ours = Peers.constantRate(BenchRules.rule(rule));
+        Peers.NativeOp op = Peers.nativeOp(ours).orElseThrow(() -> new IllegalArgumentException(
+                "not available: ND4J has no native op for rule '" + rule + "'; it has one for " + Peers.nativeOpRules()));
         float[] theta0 = w.initialParameters();
         float[] g = w.gradient();
         int n = ReferenceCheck.checkedLength(theta0.length);
-        NativeStep check = new NativeStep(ours, Peers.vector(Arrays.copyOf(theta0, n)),
+        NativeStep check = new NativeStep(ours, op, Peers.vector(Arrays.copyOf(theta0, n)),
                 Peers.vector(Arrays.copyOf(g, n)));
         for (int t = 0; t < ReferenceCheck.STEPS; t++) {
             check.step();
@@ -72,7 +65,7 @@ public class Nd4jNativeOpBenchmark {
                 check.params.toFloatVector());
 
         initial = Peers.vector(theta0);
-        step = new NativeStep(ours, initial.dup(), Peers.vector(g));
+        step = new NativeStep(ours, op, initial.dup(), Peers.vector(g));
     }
 
     @Setup(Level.Iteration)
@@ -88,6 +81,7 @@ public class Nd4jNativeOpBenchmark {
     /** One rule's native op with its arrays: the gradient, the state, the update, the parameters. */
     static final class NativeStep {
         private final UpdateRule rule;
+        private final Peers.NativeOp op;
         final INDArray params;
         private final INDArray gradient;
         private final INDArray update;
@@ -95,8 +89,9 @@ public class Nd4jNativeOpBenchmark {
         private final INDArray r;
         private int t;
 
-        NativeStep(UpdateRule rule, INDArray params, INDArray gradient) {
+        NativeStep(UpdateRule rule, Peers.NativeOp op, INDArray params, INDArray gradient) {
             this.rule = rule;
+            this.op = op;
             this.params = params;
             this.gradient = gradient;
             this.update = Peers.zeros(params.length());
@@ -112,21 +107,7 @@ public class Nd4jNativeOpBenchmark {
         }
 
         void step() {
-            double alpha = rule.learningRate().rate(t);
-            if (rule instanceof Nesterov n) {
-                Nd4j.exec(new NesterovsUpdater(gradient, s, update, s, alpha, n.rho()));
-            } else if (rule instanceof AdaGrad a) {
-                Nd4j.exec(new AdaGradUpdater(gradient, r, update, r, alpha, a.epsilon()));
-            } else if (rule instanceof RmsProp p) {
-                Nd4j.exec(new RmsPropUpdater(gradient, r, update, r, alpha, p.rho2(), p.epsilon()));
-            } else if (rule instanceof Adam a) {
-                double epsilon = a.epsilon() * Math.sqrt(1 - Math.pow(a.rho2(), t + 1));
-                Nd4j.exec(new AdamUpdater(gradient, r, s, update, r, s, alpha, a.rho1(), a.rho2(), epsilon, t));
-            } else if (rule instanceof Sgd) {
-                Nd4j.exec(new SgdUpdater(gradient, update, alpha));
-            } else {
-                throw new IllegalArgumentException("ND4J has no native op for rule '" + rule.id() + "'");
-            }
+            op.exec(gradient, s, r, update, rule.learningRate().value(t), t);
             params.subi(update);
             t++;
         }

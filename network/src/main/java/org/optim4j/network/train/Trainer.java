@@ -8,8 +8,7 @@ import org.optim4j.Optimizer;
 import org.optim4j.network.Batch;
 import org.optim4j.network.Mlp;
 import org.optim4j.network.data.Dataset;
-import org.optim4j.rule.Check;
-import org.optim4j.rule.Nesterov;
+import org.optim4j.internal.Check;
 import org.optim4j.spi.Buffer;
 
 /**
@@ -24,7 +23,7 @@ import org.optim4j.spi.Buffer;
  */
 public final class Trainer {
 
-    /** Which Nesterov form to run (other rules ignore it). */
+    /** Which Nesterov form to run: any rule with a look-ahead (Nesterov); other rules ignore it. */
     public enum NesterovForm {
         /** The spec's form: the optimizer evaluates the mini-batch gradient at θ + ρ·s itself. */
         SPEC,
@@ -78,6 +77,8 @@ public final class Trainer {
     private final int batchSize;
     private final long seed;
     private final NesterovForm nesterovForm;
+    /** True when a group's rule takes the gradient at a look-ahead point (Nesterov). */
+    private final boolean lookahead;
     private final Batch batch;
     private final Mlp.Objective objective;
     private final int[] order;
@@ -96,6 +97,8 @@ public final class Trainer {
         this.train = Check.notNull("train", train);
         this.test = Check.notNull("test", test);
         this.nesterovForm = Check.notNull("nesterovForm", nesterovForm);
+        this.lookahead = optimizer.groups().stream().flatMap(g -> g.rule().transforms().stream())
+                .anyMatch(t -> t.lookahead().isPresent());
         if (batchSize < 1 || batchSize > mlp.batchCapacity()) {
             throw new IllegalArgumentException("batchSize must be in [1, " + mlp.batchCapacity() + "], got " + batchSize);
         }
@@ -137,7 +140,7 @@ public final class Trainer {
     public EpochResult epoch(int epoch, Listener listener) {
         Dataset.shuffle(order, seed * 1_000_003L + epoch);
         int batches = (train.rows() + batchSize - 1) / batchSize;
-        boolean specNesterov = optimizer.rule() instanceof Nesterov && nesterovForm == NesterovForm.SPEC;
+        boolean specNesterov = lookahead && nesterovForm == NesterovForm.SPEC;
         double lossSum = 0;
         double cpuStart = processCpuSeconds();
         long start = System.nanoTime();
