@@ -31,6 +31,7 @@ import org.optim4j.network.data.CsvDatasetReader;
 import org.optim4j.network.data.Dataset;
 import org.optim4j.network.data.Digits;
 import org.optim4j.network.train.Trainer;
+import org.optim4j.network.train.TrainingCheckpoint;
 import org.optim4j.network.train.Trainer.EpochResult;
 import org.optim4j.rule.RuleType;
 import org.optim4j.rule.Rules;
@@ -274,24 +275,28 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Restores θ and the optimizer state of {@code run} from {@code cp}; returns the first epoch still to train. */
     private int restore(Run run, Checkpoint cp) {
-        int batches = batchesPerEpoch(run);
-        long steps = cp.step() + cp.skippedSteps();
-        if (steps % batches != 0) {
-            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": the checkpoint holds " + steps
-                    + " steps, not a whole number of epochs of " + batches + " batches (another --batch-size or --data?)");
-        }
+        int done;
         try {
-            cp.restore(run.optimizer(), run.theta(), !UpdateRule.sameDefinition(run.rule(), cp.rule()));
+            done = TrainingCheckpoint.resume(cp, run.optimizer(), run.theta(), batchesPerEpoch(run), runDescription(run),
+                    !UpdateRule.sameDefinition(run.rule(), cp.rule()));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": " + e.getMessage()
-                    + " (another --hidden or --data?)");
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + ": " + e.getMessage());
         }
-        int done = Math.toIntExact(steps / batches);
         if (done >= epochs) {
             throw new ParameterException(spec.commandLine(), "--resume " + resume + ": the checkpoint is after epoch "
                     + done + ", so --epochs must be more than " + done + ", got " + epochs);
         }
         return done;
+    }
+
+    /** What makes a resumed run the same run: a checkpoint of another seed, data, network or batch size is refused. */
+    private Map<String, String> runDescription(Run run) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("--seed", Long.toString(seed));
+        m.put("--data", data == null ? "the shipped digits" : data.toAbsolutePath().normalize().toString());
+        m.put("network", run.mlp().architecture().toString());
+        m.put("--batch-size", Integer.toString(batchSize));
+        return m;
     }
 
     private int batchesPerEpoch(Run run) {
@@ -300,7 +305,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private void save(Run run) {
         try {
-            Checkpoint.capture(run.optimizer(), run.theta()).write(checkpoint);
+            TrainingCheckpoint.save(checkpoint, run.optimizer(), run.theta(), runDescription(run));
         } catch (IOException e) {
             throw new UncheckedIOException("writing checkpoint " + checkpoint + ": " + e.getMessage(), e);
         }
