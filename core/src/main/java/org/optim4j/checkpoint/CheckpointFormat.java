@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.optim4j.io.AtomicFile;
+import org.optim4j.io.LittleEndianBytes;
+import org.optim4j.io.LittleEndianChannelReader;
+import org.optim4j.io.LittleEndianChannelWriter;
 import org.optim4j.rule.Rules;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.schedule.Schedule;
@@ -55,10 +58,7 @@ final class CheckpointFormat {
     static final byte ROLE_PARAMETERS = 1;
     static final byte PRECISION_FLOAT32 = 1;
     static final byte PRECISION_FLOAT64 = 2;
-    static final byte VALUE_FLOAT64 = 1;
-    static final byte VALUE_INT64 = 2;
 
-    private static final int CHUNK = 1 << 16;
 
     private CheckpointFormat() {
     }
@@ -77,7 +77,7 @@ final class CheckpointFormat {
         }
         long total = HEADER_BYTES + bodyLength + TRAILER_BYTES;
         AtomicFile.write(file, ch -> {
-            Sink out = new Sink(ch);
+            LittleEndianChannelWriter out = new LittleEndianChannelWriter(ch);
             out.bytes(MAGIC);
             out.u32(VERSION);
             out.u64(total - HEADER_BYTES - TRAILER_BYTES);
@@ -90,8 +90,8 @@ final class CheckpointFormat {
                 writeBuffer(out, ROLE_PARAMETERS, Checkpoint.PARAMETERS_NAME, cp.parameters());
             }
             out.finishWithChecksum();
-            if (out.written != total) {
-                throw new IllegalStateException("checkpoint writer produced " + out.written + " bytes, expected " + total);
+            if (out.written() != total) {
+                throw new IllegalStateException("checkpoint writer produced " + out.written() + " bytes, expected " + total);
             }
         });
     }
@@ -99,7 +99,7 @@ final class CheckpointFormat {
     /** Version 2's metadata: counters, backend, user metadata, tensor layout, groups with their rules. */
     private static byte[] metadata(Checkpoint cp) {
         OptimizerSnapshot snap = cp.snapshot();
-        MetaWriter w = new MetaWriter();
+        LittleEndianBytes w = new LittleEndianBytes();
         w.i64(snap.step());
         w.i64(snap.skippedSteps());
         w.i32(snap.parameterCount());
@@ -141,7 +141,7 @@ final class CheckpointFormat {
         return 1 + 2 + name.getBytes(StandardCharsets.UTF_8).length + 1 + 4 + (long) element * data.length();
     }
 
-    private static void writeBuffer(Sink out, byte role, String name, BufferData data) throws IOException {
+    private static void writeBuffer(LittleEndianChannelWriter out, byte role, String name, BufferData data) throws IOException {
         out.u8(role);
         out.string(name);
         out.u8(data.precision() == Buffer.Precision.FLOAT32 ? PRECISION_FLOAT32 : PRECISION_FLOAT64);
@@ -153,147 +153,7 @@ final class CheckpointFormat {
         }
     }
 
-    /** Small little-endian writer for the metadata block. */
-    private static final class MetaWriter {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final ByteBuffer scratch = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
 
-        void i32(int v) {
-            scratch.clear();
-            scratch.putInt(v);
-            bytes.write(scratch.array(), 0, 4);
-        }
-
-        void i64(long v) {
-            scratch.clear();
-            scratch.putLong(v);
-            bytes.write(scratch.array(), 0, 8);
-        }
-
-        void u16(int v) {
-            if (v < 0 || v > 0xffff) {
-                throw new IllegalArgumentException("value " + v + " does not fit in 16 bits");
-            }
-            bytes.write(v & 0xff);
-            bytes.write(v >>> 8);
-        }
-
-        void string(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            u16(b.length);
-            bytes.write(b, 0, b.length);
-        }
-
-        void values(Map<String, Number> values) {
-            u16(values.size());
-            for (Map.Entry<String, Number> e : values.entrySet()) {
-                string(e.getKey());
-                if (e.getValue() instanceof Long) {
-                    bytes.write(VALUE_INT64);
-                    i64((Long) e.getValue());
-                } else {
-                    bytes.write(VALUE_FLOAT64);
-                    i64(Double.doubleToRawLongBits((Double) e.getValue()));
-                }
-            }
-        }
-
-        byte[] toByteArray() {
-            return bytes.toByteArray();
-        }
-    }
-
-    /** Buffered little-endian channel writer that computes the CRC32C of everything it writes. */
-    private static final class Sink {
-        private final FileChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        private final CRC32C crc = new CRC32C();
-        long written;
-
-        Sink(FileChannel ch) {
-            this.ch = ch;
-        }
-
-        private void room(int n) throws IOException {
-            if (buf.remaining() < n) {
-                drain();
-            }
-        }
-
-        private void drain() throws IOException {
-            buf.flip();
-            crc.update(buf.array(), 0, buf.limit());
-            while (buf.hasRemaining()) {
-                written += ch.write(buf);
-            }
-            buf.clear();
-        }
-
-        void u8(int v) throws IOException {
-            room(1);
-            buf.put((byte) v);
-        }
-
-        void u16(int v) throws IOException {
-            room(2);
-            buf.putShort((short) v);
-        }
-
-        void u32(int v) throws IOException {
-            room(4);
-            buf.putInt(v);
-        }
-
-        void u64(long v) throws IOException {
-            room(8);
-            buf.putLong(v);
-        }
-
-        void bytes(byte[] b) throws IOException {
-            for (int off = 0; off < b.length; ) {
-                room(1);
-                int n = Math.min(buf.remaining(), b.length - off);
-                buf.put(b, off, n);
-                off += n;
-            }
-        }
-
-        void string(String s) throws IOException {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            u16(b.length);
-            bytes(b);
-        }
-
-        void floats(float[] a) throws IOException {
-            for (int off = 0; off < a.length; ) {
-                room(4);
-                int n = Math.min(buf.remaining() / 4, a.length - off);
-                buf.asFloatBuffer().put(a, off, n);
-                buf.position(buf.position() + 4 * n);
-                off += n;
-            }
-        }
-
-        void doubles(double[] a) throws IOException {
-            for (int off = 0; off < a.length; ) {
-                room(8);
-                int n = Math.min(buf.remaining() / 8, a.length - off);
-                buf.asDoubleBuffer().put(a, off, n);
-                buf.position(buf.position() + 8 * n);
-                off += n;
-            }
-        }
-
-        void finishWithChecksum() throws IOException {
-            drain();
-            buf.putInt((int) crc.getValue());
-            buf.flip();
-            while (buf.hasRemaining()) {
-                written += ch.write(buf);
-            }
-            buf.clear();
-        }
-    }
 
     // ---------------------------------------------------------------- reading
 
@@ -328,7 +188,7 @@ final class CheckpointFormat {
                         + " unexpected bytes after the checksum (the header announces " + expected + " bytes)");
             }
             verifyChecksum(ch, expected, file);
-            Source in = new Source(ch, HEADER_BYTES, HEADER_BYTES + bodyLength, file);
+            LittleEndianChannelReader in = new LittleEndianChannelReader(ch, HEADER_BYTES, HEADER_BYTES + bodyLength, file);
             try {
                 Checkpoint cp = version == VERSION_1 ? parseBodyV1(in) : parseBody(in);
                 if (in.remaining() != 0) {
@@ -378,7 +238,7 @@ final class CheckpointFormat {
     }
 
     /** Version 1 (one rule, its schedule, no layout): read as a snapshot with one group and one tensor. */
-    private static Checkpoint parseBodyV1(Source in) throws IOException {
+    private static Checkpoint parseBodyV1(LittleEndianChannelReader in) throws IOException {
         String ruleId = in.string("rule id");
         Map<String, Number> hyper = in.values("hyper-parameters");
         String scheduleKind = in.string("schedule kind");
@@ -404,7 +264,7 @@ final class CheckpointFormat {
         return readBuffers(in, step, skipped, parameterCount, backend, Map.of(), tensors, groups);
     }
 
-    private static Checkpoint parseBody(Source in) throws IOException {
+    private static Checkpoint parseBody(LittleEndianChannelReader in) throws IOException {
         long step = in.i64();
         long skipped = in.i64();
         int parameterCount = in.i32();
@@ -465,7 +325,7 @@ final class CheckpointFormat {
         }
     }
 
-    private static Checkpoint readBuffers(Source in, long step, long skipped, int parameterCount, String backend,
+    private static Checkpoint readBuffers(LittleEndianChannelReader in, long step, long skipped, int parameterCount, String backend,
                                           Map<String, String> metadata, List<TensorSlot> tensors,
                                           List<ParameterGroup> groups) throws IOException {
         int count = in.u16();
@@ -501,131 +361,4 @@ final class CheckpointFormat {
         return new Checkpoint(snapshot, parameters, backend, metadata);
     }
 
-    /** Buffered little-endian reader over [position, end) of a channel, with bounds checks. */
-    private static final class Source {
-        private final FileChannel ch;
-        private final Path file;
-        private final long end;
-        private final ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        private long position;
-
-        Source(FileChannel ch, long position, long end, Path file) {
-            this.ch = ch;
-            this.position = position;
-            this.end = end;
-            this.file = file;
-            buf.limit(0);
-        }
-
-        long remaining() {
-            return end - position + buf.remaining();
-        }
-
-        private void need(int n) throws IOException {
-            if (buf.remaining() >= n) {
-                return;
-            }
-            if (remaining() < n) {
-                throw new CheckpointException(file, "corrupt: the body ends in the middle of a field");
-            }
-            buf.compact();
-            int want = (int) Math.min(buf.remaining(), end - position);
-            buf.limit(buf.position() + want);
-            while (buf.hasRemaining()) {
-                int r = ch.read(buf, position);
-                if (r < 0) {
-                    throw new EOFException("checkpoint " + file + " ended early");
-                }
-                position += r;
-            }
-            buf.flip();
-        }
-
-        int u8() throws IOException {
-            need(1);
-            return buf.get() & 0xff;
-        }
-
-        int u16() throws IOException {
-            need(2);
-            return buf.getShort() & 0xffff;
-        }
-
-        int i32() throws IOException {
-            need(4);
-            return buf.getInt();
-        }
-
-        long i64() throws IOException {
-            need(8);
-            return buf.getLong();
-        }
-
-        String string(String what) throws IOException {
-            int n = u16();
-            if (n > remaining()) {
-                throw new IllegalArgumentException(what + " is longer than the rest of the file");
-            }
-            byte[] b = new byte[n];
-            for (int off = 0; off < n; ) {
-                need(1);
-                int k = Math.min(buf.remaining(), n - off);
-                buf.get(b, off, k);
-                off += k;
-            }
-            return new String(b, StandardCharsets.UTF_8);
-        }
-
-        Map<String, Number> values(String what) throws IOException {
-            int n = u16();
-            Map<String, Number> m = new LinkedHashMap<>();
-            for (int i = 0; i < n; i++) {
-                String name = string(what + " name");
-                int type = u8();
-                long bits = i64();
-                Number v;
-                if (type == VALUE_FLOAT64) {
-                    v = Double.longBitsToDouble(bits);
-                } else if (type == VALUE_INT64) {
-                    v = bits;
-                } else {
-                    throw new IllegalArgumentException(what + " '" + name + "' has unknown type code " + type);
-                }
-                if (m.put(name, v) != null) {
-                    throw new IllegalArgumentException(what + " '" + name + "' appears twice");
-                }
-            }
-            return m;
-        }
-
-        float[] floats(int n) throws IOException {
-            if (4L * n > remaining()) {
-                throw new IllegalArgumentException(n + " float32 values do not fit in the rest of the file");
-            }
-            float[] a = new float[n];
-            for (int off = 0; off < n; ) {
-                need(4);
-                int k = Math.min(buf.remaining() / 4, n - off);
-                buf.asFloatBuffer().get(a, off, k);
-                buf.position(buf.position() + 4 * k);
-                off += k;
-            }
-            return a;
-        }
-
-        double[] doubles(int n) throws IOException {
-            if (8L * n > remaining()) {
-                throw new IllegalArgumentException(n + " float64 values do not fit in the rest of the file");
-            }
-            double[] a = new double[n];
-            for (int off = 0; off < n; ) {
-                need(8);
-                int k = Math.min(buf.remaining() / 8, n - off);
-                buf.asDoubleBuffer().get(a, off, k);
-                buf.position(buf.position() + 8 * k);
-                off += k;
-            }
-            return a;
-        }
-    }
 }
