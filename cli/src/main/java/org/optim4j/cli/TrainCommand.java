@@ -483,9 +483,11 @@ final class TrainCommand implements Callable<Integer> {
             lines.add("rule,learning_rate,epoch,train_loss,test_accuracy,samples_per_second,seconds,cpu_seconds");
             for (Run run : runs) {
                 for (EpochResult e : run.results()) {
-                    lines.add(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.0f,%.6f,%.3f", run.rule().id(),
-                            run.rule().learningRate(), e.epoch() + 1, e.trainLoss(), e.testAccuracy(),
-                            e.samplesPerSecond(), e.seconds(), e.cpuSeconds()));
+                    // Losses and accuracies in full (a loss of 1e-7 must not print as 0.000000).
+                    lines.add(Csv.record(List.of(run.rule().id(), run.rule().learningRate(), e.epoch() + 1,
+                            e.trainLoss(), e.testAccuracy(), String.format(Locale.ROOT, "%.0f", e.samplesPerSecond()),
+                            String.format(Locale.ROOT, "%.6f", e.seconds()),
+                            String.format(Locale.ROOT, "%.3f", e.cpuSeconds()))));
                 }
             }
             Files.write(csv, lines);

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -63,6 +67,28 @@ class TrainCommandTest {
         assertTrue(r.out().contains("features / 10.0"), r.out());
         assertTrue(r.out().contains("reparametrised form"), r.out());
         assertTrue(r.out().contains("test accuracy 1.0000"), "the toy set should be learnt exactly:\n" + r.out());
+    }
+
+    @Test
+    void theCsvOfARunWithAScheduleHasOneFieldPerColumn(@TempDir Path dir) throws IOException {
+        Result r = run("train", "--rule", "sgd", "--schedule", "linear:0.2,0.01,1000", "--epochs", "2", "--hidden", "8",
+                "--no-progress", "--backend", "scalar", "--out", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        try (CSVParser csv = CSVParser.parse(dir.resolve("train-sgd.csv"), StandardCharsets.UTF_8, format)) {
+            List<String> header = csv.getHeaderNames();
+            assertEquals(List.of("rule", "learning_rate", "epoch", "train_loss", "test_accuracy", "samples_per_second",
+                    "seconds", "cpu_seconds"), header);
+            List<CSVRecord> records = csv.getRecords();
+            assertEquals(2, records.size());
+            for (CSVRecord record : records) {
+                assertEquals(header.size(), record.size(), record.toString());
+                assertEquals("sgd", record.get("rule"));
+                assertEquals("linear:0.2,0.01,1000", record.get("learning_rate"));
+                Double.parseDouble(record.get("train_loss"));
+            }
+            assertEquals("2", records.get(1).get("epoch"));
+        }
     }
 
     @Test
