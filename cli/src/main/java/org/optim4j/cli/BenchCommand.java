@@ -161,7 +161,12 @@ final class BenchCommand implements Callable<Integer> {
         Path profilePath = profile != null ? profile : from == null ? BackendProfile.defaultPath() : null;
         BackendProfile written = new BackendProfile(BackendProfile.currentMachine(), Instant.now(), recommendations);
         if (profilePath != null) {
-            written.write(profilePath);
+            try {
+                written.write(profilePath);
+            } catch (IOException e) {
+                throw new Main.UserError(spec.commandLine(), "--profile " + profilePath + ": cannot write it ("
+                        + OutputPaths.reason(e) + ")");
+            }
         }
 
         if (json) {
@@ -215,6 +220,16 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (jmhArgs != null && !full) {
             throw new ParameterException(spec.commandLine(), "--jmh applies to --full only");
+        }
+        if (from != null) {
+            OutputPaths.checkReadable(spec.commandLine(), "--from", from);
+        } else {
+            OutputPaths.checkFile(spec.commandLine(), "--results", results);
+        }
+        Path profilePath = profile != null ? profile : from == null ? BackendProfile.defaultPath() : null;
+        if (profilePath != null) {
+            OutputPaths.checkFile(spec.commandLine(), profile != null ? "--profile" : "the backend profile (--profile)",
+                    profilePath);
         }
         if (sizes != null) {
             for (String s : sizes) {

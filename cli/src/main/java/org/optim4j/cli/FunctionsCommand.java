@@ -36,7 +36,13 @@ final class FunctionsCommand implements Callable<Integer> {
         if (steps < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps must be >= 1, got " + steps);
         }
-        Backend backend = backendName.equalsIgnoreCase("auto") ? Backends.select() : Backends.byName(backendName);
+        Backend backend;
+        try {
+            backend = backendName.equalsIgnoreCase("auto") ? Backends.select() : Backends.byName(backendName);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--backend " + backendName + ": "
+                    + e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         List<Long> checkpoints = new ArrayList<>();
         for (long c = 1; c <= steps; c *= 10) {

@@ -3,7 +3,6 @@ package org.optim4j.cli;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +17,8 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.optim4j.NonFiniteGradientException;
+import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
 import org.optim4j.checkpoint.Checkpoint;
 import org.optim4j.backend.Backends;
@@ -28,6 +29,8 @@ import org.optim4j.network.MlpArchitecture;
 import org.optim4j.network.data.CsvDatasetReader;
 import org.optim4j.network.data.Dataset;
 import org.optim4j.network.data.Digits;
+import org.optim4j.network.data.EmptyClassesException;
+import org.optim4j.network.data.MalformedDataException;
 import org.optim4j.network.train.Trainer;
 import org.optim4j.network.train.Trainer.EpochResult;
 import org.optim4j.rule.AdaGrad;
@@ -60,8 +63,8 @@ import picocli.CommandLine.Spec;
             "Train the multilayer perceptron (softmax cross-entropy) with one update rule, or with every rule (--compare).",
             "Data: the UCI handwritten digits shipped with optim4j (1797 images, 8x8 pixels 0..16, scaled to [0,1] by "
                     + "dividing by 16), split 80/20 after a seeded shuffle. --data FILE reads another CSV of the same shape "
-                    + "(features then an integer label per row, no header, plain or gzip); its features are divided by "
-                    + "the largest feature of its training part.",
+                    + "(features then an integer label per row, 0..N-1, also written 1.0; no header; plain or gzip); "
+                    + "its features are divided by the largest feature of its training part.",
             "Prints per epoch the mean training loss, the test accuracy and the training speed (samples/s, "
                     + "training steps only)."})
 final class TrainCommand implements Callable<Integer> {
@@ -165,6 +168,17 @@ final class TrainCommand implements Callable<Integer> {
                     + "the hot loops before any speed is measured (default ${DEFAULT-VALUE}).")
     int warmupEpochs;
 
+    @Option(names = "--classes", paramLabel = "N",
+            description = "Number of classes, when some have no row in the data (labels 0..N-1). Without it the "
+                    + "classes are 0..the largest label, and each must have a row.")
+    Integer classes;
+
+    @Option(names = "--non-finite", defaultValue = "fail", paramLabel = "POLICY",
+            description = "What a step does with a gradient holding NaN or Infinity: fail (stop and say which rule, "
+                    + "step and tensor; default) or skip (leave the parameters as they are, count the step as "
+                    + "skipped and go on).")
+    String nonFinite;
+
     @Option(names = "--checkpoint", paramLabel = "FILE",
             description = "After every epoch, save θ and the complete optimizer state to FILE (atomically: a crash "
                     + "leaves the previous checkpoint). Not with --compare.")
@@ -207,12 +221,13 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             rules.add(ruleFor(rule == null ? "adam" : rule));
         }
+        checkFits(split, rules);
         console.printf("%s; network %s; batch %d; %d epochs; engine %s; seed %d%n", split.description(),
                 architecture(split), batchSize, epochs, engineName, seed);
         if (warmupEpochs > 0) {
             Run warmup = newRun(rules.get(0), split);
             for (int e = 0; e < warmupEpochs; e++) {
-                warmup.trainer().epoch(e, null);
+                epoch(warmup, e, null);
             }
             console.printf("(warm-up: %d untimed epoch(s) of %s on a throw-away network)%n", warmupEpochs,
                     rules.get(0).id());
@@ -233,6 +248,10 @@ final class TrainCommand implements Callable<Integer> {
                     save(run);
                 }
             }
+            if (run.optimizer().skippedSteps() > 0) {
+                console.printf("(%s: skipped %s step(s) whose gradient was not finite, as --non-finite skip asks)%n",
+                        run.rule().id(), Fmt.count(run.optimizer().skippedSteps()));
+            }
             runs.add(run);
         }
         summarise(runs, console);
@@ -240,7 +259,7 @@ final class TrainCommand implements Callable<Integer> {
                 + "all epochs' samples over the process CPU time they took, JIT included, which a busy machine "
                 + "disturbs less)");
         if (compare || out != null) {
-            writeOutputs(runs, out == null ? Path.of("optim4j-out") : out, console);
+            writeOutputs(runs, outputDirectory(), console);
         }
         console.flush();
         return 0;
@@ -287,7 +306,8 @@ final class TrainCommand implements Callable<Integer> {
         try {
             Checkpoint.capture(run.optimizer(), run.theta()).write(checkpoint);
         } catch (IOException e) {
-            throw new UncheckedIOException("writing checkpoint " + checkpoint + ": " + e.getMessage(), e);
+            throw new Main.UserError(spec.commandLine(), "--checkpoint " + checkpoint + ": cannot write it ("
+                    + OutputPaths.reason(e) + ")");
         }
     }
 
@@ -323,12 +343,69 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--nesterov-form must be spec or reparametrised, got '" + nesterovForm + "'");
         }
+        if (!nonFinite.equals("fail") && !nonFinite.equals("skip")) {
+            throw new ParameterException(spec.commandLine(), "--non-finite must be fail or skip, got '" + nonFinite + "'");
+        }
+        if (classes != null && classes < 1) {
+            throw new ParameterException(spec.commandLine(), "--classes must be >= 1, got " + classes);
+        }
         try {
-            Engine.parse(engineName);
-            Activation.parse(activation);
             hiddenSizes();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            Engine.parse(engineName);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--engine: " + e.getMessage());
+        }
+        try {
+            Activation.parse(activation);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--activation: " + e.getMessage());
+        }
+        if (!backendName.equalsIgnoreCase("auto")) {
+            backend(null, 0);
+        }
+        if (compare || out != null) {
+            OutputPaths.checkDirectory(spec.commandLine(), "--out", outputDirectory());
+        }
+        if (checkpoint != null) {
+            OutputPaths.checkFile(spec.commandLine(), "--checkpoint", checkpoint);
+        }
+    }
+
+    private Path outputDirectory() {
+        return out == null ? Path.of("optim4j-out") : out;
+    }
+
+    /**
+     * Refuses, before anything is allocated, a network whose parameters one flat buffer cannot index or
+     * that would not fit in this JVM's heap with every run's copies, state and activations.
+     */
+    private void checkFits(Split split, List<UpdateRule> rules) {
+        int[] h = hiddenSizes();
+        long[] sizes = new long[h.length + 2];
+        sizes[0] = split.train().featureCount();
+        for (int i = 0; i < h.length; i++) {
+            sizes[i + 1] = h[i];
+        }
+        sizes[sizes.length - 1] = split.train().classCount();
+        String network = Arrays.stream(sizes).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining("-"));
+        long parameters = Footprint.parameters(sizes);
+        if (parameters > Footprint.MAX_PARAMETERS) {
+            throw new ParameterException(spec.commandLine(), "--hidden " + hidden + ": the network " + network
+                    + " would have " + Fmt.count(parameters) + " parameters; the limit is "
+                    + Fmt.count(Footprint.MAX_PARAMETERS) + " (one flat float buffer)");
+        }
+        long needed = Footprint.bytes(sizes, batchSize, rules, nesterovForm.equals("spec"));
+        long heap = Runtime.getRuntime().maxMemory();
+        if (needed > heap) {
+            throw new ParameterException(spec.commandLine(), "--hidden " + hidden + ": training the network "
+                    + network + " (" + Fmt.count(parameters) + " parameters" + (rules.size() > 1 ? ", "
+                    + rules.size() + " rules side by side" : "") + ", batch " + batchSize + ") needs about "
+                    + Fmt.bytes(needed) + " of heap but this JVM may use " + Fmt.bytes(heap)
+                    + ": use smaller layers, or give java more (./optim4j -Xmx" + ((needed >> 30) + 2) + "g train …)");
         }
     }
 
@@ -352,17 +429,42 @@ final class TrainCommand implements Callable<Integer> {
     /** The digits (pixels / 16) or --data (features / the training part's largest), split 80/20 by the seed. */
     Split loadData() {
         if (data == null) {
-            Dataset.Split s = Digits.load().scaledBy(Digits.MAX_PIXEL).split(0.8, seed);
+            Dataset digits = Digits.load();
+            if (classes != null) {
+                if (classes < digits.classCount()) {
+                    throw new ParameterException(spec.commandLine(), "--classes " + classes + ": the digits have "
+                            + digits.classCount() + " classes (labels 0..9)");
+                }
+                digits = digits.withClassCount(classes);
+            }
+            Dataset.Split s = digits.scaledBy(Digits.MAX_PIXEL).split(0.8, seed);
             return new Split(s.train(), s.test(), "UCI digits: " + s.train().rows() + " train, " + s.test().rows()
                     + " test rows, pixels / " + Digits.MAX_PIXEL);
         }
+        OutputPaths.checkReadable(spec.commandLine(), "--data", data);
         Dataset all;
         try {
-            all = CsvDatasetReader.read(data);
+            all = CsvDatasetReader.read(data, classes == null ? 0 : classes);
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--data " + data + ": cannot read it: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--data " + data + ": cannot read it ("
+                    + OutputPaths.reason(e) + ")");
+        } catch (EmptyClassesException e) {
+            throw new ParameterException(spec.commandLine(), "--data " + data + ": labels "
+                    + EmptyClassesException.list(e.labels()) + " leave " + (e.classCount() - e.labels().length)
+                    + " of " + e.classCount() + " classes without a row; renumber them 0.." + (e.labels().length - 1)
+                    + ", or give --classes " + e.classCount() + " to train a " + e.classCount() + "-class network");
+        } catch (MalformedDataException e) {
+            if (classes != null && e.problems().stream().anyMatch(p -> p.contains("number of classes"))) {
+                throw new ParameterException(spec.commandLine(), "--classes " + classes + ": " + data + " has "
+                        + e.problems().get(0));
+            }
+            throw new ParameterException(spec.commandLine(), "--data " + data + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--data " + data + ": " + e.getMessage());
+        }
+        if (all.rows() < 2) {
+            throw new ParameterException(spec.commandLine(), "--data " + data + ": has " + all.rows() + " row; "
+                    + "training needs at least 2 (one to train on, one to test)");
         }
         Dataset.Split s = all.split(0.8, seed);
         float max = s.train().maxFeature();
@@ -413,16 +515,11 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Network, optimizer and freshly initialised parameters for one rule. */
     Run newRun(UpdateRule r, Split split) {
-        Backend backend;
-        try {
-            backend = backendName.equalsIgnoreCase("auto")
-                    ? Backends.select(r, architecture(split).parameterCount()) : Backends.byName(backendName);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--backend: " + e.getMessage());
-        }
         MlpArchitecture arch = architecture(split);
+        Backend backend = backend(r, arch.parameterCount());
         Mlp mlp = Mlp.create(arch, Engine.parse(engineName), batchSize);
-        Optimizer optimizer = Optimizer.create(r, backend, arch.parameterCount());
+        Optimizer optimizer = Optimizer.builder(r).backend(backend).parameterCount(arch.parameterCount())
+                .nonFinitePolicy(nonFinite.equals("skip") ? NonFinitePolicy.SKIP_STEP : NonFinitePolicy.FAIL).build();
         Buffer theta = optimizer.newBuffer();
         mlp.initialise(theta, seed);
         Trainer.NesterovForm form = nesterovForm.equals("spec")
@@ -432,26 +529,68 @@ final class TrainCommand implements Callable<Integer> {
         return new Run(label, r, mlp, optimizer, theta, trainer, new ArrayList<>());
     }
 
+    /** The backend named by --backend, or with auto the one selection picks for {@code r} and {@code size}. */
+    private Backend backend(UpdateRule r, int size) {
+        try {
+            return backendName.equalsIgnoreCase("auto") ? Backends.select(r, size) : Backends.byName(backendName);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--backend " + backendName + ": " + e.getMessage());
+        }
+    }
+
     /** Trains epoch {@code epoch} of {@code run} under a progress bar and records its result. */
     EpochResult train(Run run, int epoch) {
         EpochResult result;
-        if (noProgress) {
-            result = run.trainer().epoch(epoch, null);
-        } else {
-            int batches = batchesPerEpoch(run);
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch + 1, epochs))
-                    .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(100)
-                    .clearDisplayOnFinish().build()) {
-                result = run.trainer().epoch(epoch, new Trainer.Listener() {
-                    @Override
-                    public void batchDone(int e, int batchIndex, int batchCount) {
-                        bar.step();
-                    }
-                });
-            }
+        try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d",
+                epoch + 1, epochs)).setInitialMax(batchesPerEpoch(run)).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(100).clearDisplayOnFinish().build()) {
+            result = epoch(run, epoch, bar);
         }
         run.results().add(result);
         return result;
+    }
+
+    /** One epoch of {@code run}, stepping {@code bar} if there is one; a non-finite gradient ends the command. */
+    private EpochResult epoch(Run run, int epoch, ProgressBar bar) {
+        int batches = batchesPerEpoch(run);
+        int[] done = {0};
+        try {
+            return run.trainer().epoch(epoch, new Trainer.Listener() {
+                @Override
+                public void batchDone(int e, int batchIndex, int batchCount) {
+                    done[0] = batchIndex + 1;
+                    if (bar != null) {
+                        bar.step();
+                    }
+                }
+            });
+        } catch (NonFiniteGradientException e) {
+            throw diverged(run, epoch, done[0], batches, e);
+        }
+    }
+
+    /** The rule, the step, the network's tensor and what to do about it, in one line. */
+    private Main.UserError diverged(Run run, int epoch, int batchesDone, int batches, NonFiniteGradientException e) {
+        String tensor = e.tensor();
+        int index = e.index();
+        if (tensor.equals("gradient")) { // a flat buffer: name the tensor of the network's layout (W1, b1, W2, …)
+            MlpArchitecture arch = run.mlp().architecture();
+            for (int l = 1; l <= arch.layerCount(); l++) {
+                if (e.flatIndex() >= arch.weightOffset(l)) {
+                    boolean bias = e.flatIndex() >= arch.biasOffset(l);
+                    tensor = (bias ? "b" : "W") + l;
+                    index = e.flatIndex() - (bias ? arch.biasOffset(l) : arch.weightOffset(l));
+                }
+            }
+        }
+        long step = (long) epoch * batches + batchesDone;
+        String rate = schedule != null ? "--schedule " + schedule
+                : "--lr " + Fmt.param(lr != null ? lr : defaultLearningRate(run.rule().id()));
+        return new Main.UserError(spec.commandLine(), run.label() + " diverged: the gradient of step t=" + step
+                + " (epoch " + (epoch + 1) + ", batch " + (batchesDone + 1) + " of " + batches + ") is "
+                + Fmt.sig(e.value()) + " at " + tensor + "[" + index + "]; " + (compare
+                ? "train it alone (--rule " + run.rule().id() + ") with a lower --lr" : "lower " + rate)
+                + ", or give --non-finite skip to skip such steps");
     }
 
     /** The median over epochs: robust to JIT warm-up in the first epoch and to bursts of other load. */
@@ -499,7 +638,8 @@ final class TrainCommand implements Callable<Integer> {
             console.printf("%nwrote %s%nwrote %s%nwrote %s%n", loss.toAbsolutePath(), accuracy.toAbsolutePath(),
                     csv.toAbsolutePath());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + dir, e);
+            throw new Main.UserError(spec.commandLine(), "--out " + dir + ": cannot write there ("
+                    + OutputPaths.reason(e) + ")");
         }
     }
 
