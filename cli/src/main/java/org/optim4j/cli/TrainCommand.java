@@ -163,9 +163,11 @@ final class TrainCommand implements Callable<Integer> {
             + "write plots of loss and test accuracy and a CSV.")
     boolean compare;
 
-    @Option(names = "--warmup-epochs", defaultValue = "10", paramLabel = "N",
+    @Option(names = "--warmup-epochs", defaultValue = "0", paramLabel = "N",
             description = "Untimed epochs on a throw-away network before the first run, so that the JIT has compiled "
-                    + "the hot loops before any speed is measured (default ${DEFAULT-VALUE}).")
+                    + "the hot loops before the first rule's speed is measured; they cost N epochs' time on your data "
+                    + "(default ${DEFAULT-VALUE}: none; the samples/s reported are medians over epochs, which the "
+                    + "JIT's first epochs hardly move).")
     int warmupEpochs;
 
     @Option(names = "--classes", paramLabel = "N",
