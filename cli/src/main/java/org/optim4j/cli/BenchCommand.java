@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -259,9 +257,8 @@ final class BenchCommand implements Callable<Integer> {
         Path log = logFile();
         long start = System.nanoTime();
         try (PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8));
-             ProgressBar bar = new ProgressBarBuilder().setTaskName("bench")
-                     .setInitialMax((long) benchmarksPerSize(backends.size()) * sizeList.size())
-                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build()) {
+             ProgressBar bar = Progress.bar("bench", (long) benchmarksPerSize(backends.size()) * sizeList.size(),
+                     false)) {
             ProgressOutput output = new ProgressOutput(bar, logWriter);
             // One run per size, smallest first, so that a size's backends, roofline and peers are measured
             // close together in time (this machine's load drifts). In the short sweeps each size takes its

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -192,7 +190,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "--seed, --batch-size, --hidden, --data and engine). The rule comes from the checkpoint.")
     Path resume;
 
-    @Option(names = "--no-progress", description = "No progress bar (for logs).")
+    @Option(names = "--no-progress", description = "No progress bar (none is drawn anyway when stderr is not a "
+            + "terminal).")
     boolean noProgress;
 
     @Spec
@@ -543,9 +542,8 @@ final class TrainCommand implements Callable<Integer> {
     /** Trains epoch {@code epoch} of {@code run} under a progress bar and records its result. */
     EpochResult train(Run run, int epoch) {
         EpochResult result;
-        try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d",
-                epoch + 1, epochs)).setInitialMax(batchesPerEpoch(run)).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(100).clearDisplayOnFinish().build()) {
+        try (ProgressBar bar = noProgress ? null : Progress.bar(String.format("%s epoch %d/%d", run.rule().id(),
+                epoch + 1, epochs), batchesPerEpoch(run), true)) {
             result = epoch(run, epoch, bar);
         }
         run.results().add(result);
