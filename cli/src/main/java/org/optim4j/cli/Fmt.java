@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  *       {@code n/a} where the time measured was zero (no {@code Infinity});</li>
  *   <li>{@link #param(double)} hyper-parameters as written: exact and short ({@code 0.0001}, {@code 0.05},
  *       {@code 10000}, {@code 1e-8}), never {@code 1.0E-4} next to {@code 0.001};</li>
+ *   <li>{@link #sci(double)} values spanning many decades (test-function losses): {@code 3.142e-07};</li>
  *   <li>{@link #count(long)} whole counts with thousands separators ({@code 2,147,483,639}).</li>
  * </ul>
  */
@@ -44,6 +45,11 @@ final class Fmt {
             return rounded.setScale(Math.max(0, digits - 1 - exponent)).toPlainString();
         }
         return String.format(Locale.ROOT, "%." + (digits - 1) + "e", x);
+    }
+
+    /** {@code x} with an exponent and 4 significant digits, for values spanning many decades: 3.142e-07. */
+    static String sci(double x) {
+        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.3e", x) : sig(x);
     }
 
     /** A speed (per second): 3 significant digits, grouped; {@code n/a} when not finite or negative. */

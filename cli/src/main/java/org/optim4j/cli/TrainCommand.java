@@ -242,8 +242,9 @@ final class TrainCommand implements Callable<Integer> {
             console.flush();
             for (int e = firstEpoch; e < epochs; e++) {
                 EpochResult result = train(run, e);
-                console.printf(Locale.ROOT, "epoch %3d/%d  train loss %.4f  test accuracy %.4f  %,9.0f samples/s%n",
-                        e + 1, epochs, result.trainLoss(), result.testAccuracy(), result.samplesPerSecond());
+                console.printf(Locale.ROOT, "epoch %3d/%d  train loss %-9s  test accuracy %-6s  %9s samples/s%n",
+                        e + 1, epochs, Fmt.sig(result.trainLoss()), Fmt.sig(result.testAccuracy()),
+                        Fmt.rate(result.samplesPerSecond()));
                 console.flush();
                 if (checkpoint != null) {
                     save(run);
@@ -440,7 +441,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             Dataset.Split s = digits.scaledBy(Digits.MAX_PIXEL).split(0.8, seed);
             return new Split(s.train(), s.test(), "UCI digits: " + s.train().rows() + " train, " + s.test().rows()
-                    + " test rows, pixels / " + Digits.MAX_PIXEL);
+                    + " test rows, pixels / " + Fmt.param(Digits.MAX_PIXEL));
         }
         OutputPaths.checkReadable(spec.commandLine(), "--data", data);
         Dataset all;
@@ -471,7 +472,8 @@ final class TrainCommand implements Callable<Integer> {
         float max = s.train().maxFeature();
         float divisor = max > 0 ? max : 1f;
         return new Split(s.train().scaledBy(divisor), s.test().scaledBy(divisor), data + ": " + s.train().rows()
-                + " train, " + s.test().rows() + " test rows, features / " + divisor + " (the training part's largest)");
+                + " train, " + s.test().rows() + " test rows, features / " + Fmt.param(divisor)
+                + " (the training part's largest)");
     }
 
     private MlpArchitecture architecture(Split split) {
@@ -526,8 +528,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.NesterovForm form = nesterovForm.equals("spec")
                 ? Trainer.NesterovForm.SPEC : Trainer.NesterovForm.REPARAMETRISED;
         Trainer trainer = new Trainer(mlp, optimizer, theta, split.train(), split.test(), batchSize, seed, form);
-        String label = r.id() + " α=" + r.learningRate() + (r instanceof Nesterov ? " (" + nesterovForm + " form)" : "");
-        return new Run(label, r, mlp, optimizer, theta, trainer, new ArrayList<>());
+        return new Run(RuleText.describe(r, nesterovForm), r, mlp, optimizer, theta, trainer, new ArrayList<>());
     }
 
     /** The backend named by --backend, or with auto the one selection picks for {@code r} and {@code size}. */
@@ -600,16 +601,18 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void summarise(List<Run> runs, PrintWriter console) {
-        console.printf("%n%-32s %10s %10s %10s %12s %14s%n", "rule", "final loss", "final acc", "best acc",
+        int width = Math.max(4, runs.stream().mapToInt(r -> r.label().length()).max().orElse(4));
+        console.printf("%n%-" + width + "s %10s %10s %10s %12s %14s%n", "rule", "final loss", "final acc", "best acc",
                 "samples/s", "per CPU-second");
         for (Run run : runs) {
             List<EpochResult> r = run.results();
             EpochResult last = r.get(r.size() - 1);
             double best = r.stream().mapToDouble(EpochResult::testAccuracy).max().orElse(Double.NaN);
-            console.printf(Locale.ROOT, "%-32s %10.4f %10.4f %10.4f %,12.0f %,14.0f%n", run.label(), last.trainLoss(),
-                    last.testAccuracy(), best, median(r, EpochResult::samplesPerSecond),
-                    r.stream().mapToDouble(EpochResult::samples).sum()
-                            / r.stream().mapToDouble(EpochResult::cpuSeconds).sum());
+            double cpuSeconds = r.stream().mapToDouble(EpochResult::cpuSeconds).sum();
+            console.printf(Locale.ROOT, "%-" + width + "s %10s %10s %10s %12s %14s%n", run.label(),
+                    Fmt.sig(last.trainLoss()), Fmt.sig(last.testAccuracy()), Fmt.sig(best),
+                    Fmt.rate(median(r, EpochResult::samplesPerSecond)),
+                    Fmt.rate(cpuSeconds > 0 ? r.stream().mapToDouble(EpochResult::samples).sum() / cpuSeconds : Double.NaN));
         }
     }
 

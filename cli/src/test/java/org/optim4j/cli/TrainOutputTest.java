@@ -64,4 +64,16 @@ class TrainOutputTest {
             assertTrue(lines[i].startsWith("["), "a bar ends its line (a blank line on the terminal): '" + lines[i] + "'");
         }
     }
+
+    @Test
+    void hyperParametersPrintAsWritten() {
+        CliRun r = CliRun.run("train", "--rule", "adam", "--lr", "1e-4", "--epochs", "1", "--hidden", "4",
+                "--no-progress", "--backend", "scalar");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("adam α=0.0001"), r.out());
+        assertFalse(r.out().contains("E-"), r.out());
+        CliRun momentum = CliRun.run("train", "--rule", "momentum", "--epochs", "1", "--hidden", "4", "--no-progress",
+                "--backend", "scalar");
+        assertTrue(momentum.out().contains("momentum α=0.05 ρ=0.9"), momentum.out());
+    }
 }
