@@ -1,6 +1,5 @@
 package org.optim4j.cli;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -11,10 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.optim4j.NonFiniteGradientException;
 import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
@@ -82,10 +77,6 @@ final class TrainCommand implements Callable<Integer> {
     static final double LR_RMSPROP = 2e-3;
     static final double LR_ADAM = 1e-3;
     static final List<String> RULES = List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam");
-
-    /** Six distinguishable colours (Tableau 10), one per rule. */
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b)};
 
     @Option(names = "--rule", paramLabel = "RULE",
             description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default adam).")
@@ -636,8 +627,11 @@ final class TrainCommand implements Callable<Integer> {
             String prefix = compare ? "compare-" : "train-" + runs.get(0).rule().id() + "-";
             Path loss = dir.resolve(prefix + "loss.png");
             Path accuracy = dir.resolve(prefix + "accuracy.png");
-            chart(runs, "Training loss (mean cross-entropy per epoch)", "train loss", true, EpochResult::trainLoss, loss);
-            chart(runs, "Test accuracy", "test accuracy", false, EpochResult::testAccuracy, accuracy);
+            String network = " — " + runs.get(0).mlp().architecture() + ", batch " + batchSize;
+            Plots.save(Plots.lossChart("Training loss (mean cross-entropy per epoch)" + network,
+                    series(runs, EpochResult::trainLoss)), loss);
+            Plots.save(Plots.accuracyCharts("Test accuracy" + network, series(runs, EpochResult::testAccuracy)),
+                    accuracy);
             console.printf("%nwrote %s%nwrote %s%nwrote %s%n", loss.toAbsolutePath(), accuracy.toAbsolutePath(),
                     csv.toAbsolutePath());
         } catch (IOException e) {
@@ -646,24 +640,14 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void chart(List<Run> runs, String title, String yTitle, boolean logarithmic,
-                       java.util.function.ToDoubleFunction<EpochResult> value, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title + " — " + runs.get(0).mlp()
-                .architecture() + ", batch " + batchSize).xAxisTitle("epoch").yAxisTitle(yTitle).build();
-        chart.getStyler().setYAxisLogarithmic(logarithmic);
-        chart.getStyler().setSeriesColors(PALETTE);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-        if (!logarithmic) {
-            double min = runs.stream().flatMap(r -> r.results().stream()).skip(0).mapToDouble(value).min().orElse(0);
-            chart.getStyler().setYAxisMin(Math.max(0, Math.floor(min * 20) / 20));
-            chart.getStyler().setYAxisMax(1.0);
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
-        }
+    /** Each run's {@code value} per epoch, for a plot. */
+    static List<Plots.Series> series(List<Run> runs, java.util.function.ToDoubleFunction<EpochResult> value) {
+        List<Plots.Series> series = new ArrayList<>();
         for (Run run : runs) {
-            double[] x = run.results().stream().mapToDouble(e -> e.epoch() + 1).toArray();
-            double[] y = run.results().stream().mapToDouble(value).toArray();
-            chart.addSeries(run.rule().id() + " α=" + run.rule().learningRate(), x, y).setMarker(SeriesMarkers.NONE);
+            series.add(new Plots.Series(run.rule().id() + " α=" + run.rule().learningRate(),
+                    run.results().stream().mapToDouble(e -> e.epoch() + 1).toArray(),
+                    run.results().stream().mapToDouble(value).toArray()));
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return series;
     }
 }
