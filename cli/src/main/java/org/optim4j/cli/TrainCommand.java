@@ -644,7 +644,7 @@ final class TrainCommand implements Callable<Integer> {
     static List<Plots.Series> series(List<Run> runs, java.util.function.ToDoubleFunction<EpochResult> value) {
         List<Plots.Series> series = new ArrayList<>();
         for (Run run : runs) {
-            series.add(new Plots.Series(run.rule().id() + " α=" + run.rule().learningRate(),
+            series.add(new Plots.Series(run.label(),
                     run.results().stream().mapToDouble(e -> e.epoch() + 1).toArray(),
                     run.results().stream().mapToDouble(value).toArray()));
         }
