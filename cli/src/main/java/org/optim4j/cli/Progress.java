@@ -43,9 +43,14 @@ final class Progress {
         return builder.build();
     }
 
-    /** Draws each frame over the last ({@code \r}); when closed, returns to the start of the cleared line. */
+    /**
+     * Draws each frame over the last ({@code \r}); when closed, clears the line and returns to its start.
+     * The library redraws from a timer thread, which may draw a last frame as the bar closes: frames after
+     * {@link #close()} are dropped, and close clears whatever was drawn before it.
+     */
     private static final class Clearing extends ConsoleProgressBarConsumer {
         private final PrintStream stream;
+        private boolean closed;
 
         Clearing(PrintStream stream) {
             super(stream);
@@ -53,11 +58,21 @@ final class Progress {
         }
 
         @Override
-        public void close() {
+        public synchronized void accept(String frame) {
+            if (!closed) {
+                super.accept(frame);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
             // The library's console consumer ends with a line break, which leaves a blank line after the
             // cleared bar; the line that follows the bar goes where the bar was instead.
-            stream.print('\r');
-            stream.flush();
+            if (!closed) {
+                closed = true;
+                stream.print("\r" + " ".repeat(getMaxRenderedLength()) + "\r");
+                stream.flush();
+            }
         }
     }
 
