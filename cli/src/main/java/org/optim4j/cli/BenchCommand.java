@@ -219,6 +219,16 @@ final class BenchCommand implements Callable<Integer> {
         if (jmhArgs != null && !full) {
             throw new ParameterException(spec.commandLine(), "--jmh applies to --full only");
         }
+        if (sizes != null) {
+            for (String s : sizes) {
+                try {
+                    Workload.of(s);
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--sizes: " + e.getMessage());
+                }
+            }
+        }
+        // The files last: a bad value is reported first, and nothing is created for a command refused anyway.
         if (from != null) {
             OutputPaths.checkReadable(spec.commandLine(), "--from", from);
         } else {
@@ -228,15 +238,6 @@ final class BenchCommand implements Callable<Integer> {
         if (profilePath != null) {
             OutputPaths.checkFile(spec.commandLine(), profile != null ? "--profile" : "the backend profile (--profile)",
                     profilePath);
-        }
-        if (sizes != null) {
-            for (String s : sizes) {
-                try {
-                    Workload.of(s);
-                } catch (IllegalArgumentException e) {
-                    throw new ParameterException(spec.commandLine(), "--sizes: " + e.getMessage());
-                }
-            }
         }
     }
 
