@@ -61,7 +61,7 @@ public final class Main {
             message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
         }
         if (!(e instanceof UserError)) {
-            message += "; see '" + cl.getCommandSpec().qualifiedName() + " --help'";
+            message = (message.endsWith(".") ? message.substring(0, message.length() - 1) : message) + "; see '" + cl.getCommandSpec().qualifiedName() + " --help'";
         }
         err.println(cl.getColorScheme().errorText(message));
         if (Arrays.asList(args).contains(DEBUG)) {

@@ -393,12 +393,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         long needed = Footprint.bytes(sizes, batchSize, rules, nesterovForm.equals("spec"));
         long heap = Runtime.getRuntime().maxMemory();
+        // The batch's activations alone too many: name the batch size, not the layers.
+        String option = Footprint.bytes(sizes, 1, rules, nesterovForm.equals("spec")) <= heap / 2
+                ? "--batch-size " + batchSize : "--hidden " + hidden;
         if (needed > heap) {
-            throw new ParameterException(spec.commandLine(), "--hidden " + hidden + ": training the network "
+            throw new ParameterException(spec.commandLine(), option + ": training the network "
                     + network + " (" + Fmt.count(parameters) + " parameters" + (rules.size() > 1 ? ", "
                     + rules.size() + " rules side by side" : "") + ", batch " + batchSize + ") needs about "
                     + Fmt.bytes(needed) + " of heap but this JVM may use " + Fmt.bytes(heap)
-                    + ": use smaller layers, or give java more (./optim4j -Xmx" + ((needed >> 30) + 2) + "g train …)");
+                    + ": use " + (option.startsWith("--batch") ? "a smaller batch" : "smaller layers")
+                    + ", or give java more (./optim4j -Xmx" + ((needed >> 30) + 2) + "g train …)");
         }
     }
 

@@ -31,6 +31,9 @@ class UsageErrorTest {
         assertEquals(2, command.exitCode());
         assertTrue(command.err().contains("'trian'") && command.err().contains("train"), command.err());
         assertFalse(command.err().contains("Usage:"), command.err());
+        CliRun help = CliRun.run("help", "nosuch");
+        UsageErrorTest.assertUserError(help, "'nosuch'", "see 'optim4j --help'");
+        assertFalse(help.err().contains(".;"), help.err());
     }
 
     @Test

@@ -68,6 +68,12 @@ class UserErrorTest {
     }
 
     @Test
+    void aBatchBeyondTheHeapIsRefusedNamingTheBatchSize() {
+        UsageErrorTest.assertUserError(CliRun.run("train", "--batch-size", "2000000000", "--epochs", "1"),
+                "--batch-size 2000000000", "heap");
+    }
+
+    @Test
     void outputPathsAreCheckedBeforeTraining(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
