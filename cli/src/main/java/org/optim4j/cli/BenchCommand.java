@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -162,7 +160,12 @@ final class BenchCommand implements Callable<Integer> {
         Path profilePath = profile != null ? profile : from == null ? BackendProfile.defaultPath() : null;
         BackendProfile written = new BackendProfile(BackendProfile.currentMachine(), Instant.now(), recommendations);
         if (profilePath != null) {
-            written.write(profilePath);
+            try {
+                written.write(profilePath);
+            } catch (IOException e) {
+                throw new Main.UserError(spec.commandLine(), "--profile " + profilePath + ": cannot write it ("
+                        + OutputPaths.reason(e) + ")");
+            }
         }
 
         if (json) {
@@ -226,6 +229,17 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        // The files last: a bad value is reported first, and nothing is created for a command refused anyway.
+        if (from != null) {
+            OutputPaths.checkReadable(spec.commandLine(), "--from", from);
+        } else {
+            OutputPaths.checkFile(spec.commandLine(), "--results", results);
+        }
+        Path profilePath = profile != null ? profile : from == null ? BackendProfile.defaultPath() : null;
+        if (profilePath != null) {
+            OutputPaths.checkFile(spec.commandLine(), profile != null ? "--profile" : "the backend profile (--profile)",
+                    profilePath);
+        }
     }
 
     /** Runs JMH; returns the benchmarks that were expected but produced no result. */
@@ -245,9 +259,8 @@ final class BenchCommand implements Callable<Integer> {
         Path log = logFile();
         long start = System.nanoTime();
         try (PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8));
-             ProgressBar bar = new ProgressBarBuilder().setTaskName("bench")
-                     .setInitialMax((long) benchmarksPerSize(backends.size()) * sizeList.size())
-                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build()) {
+             ProgressBar bar = Progress.bar("bench", (long) benchmarksPerSize(backends.size()) * sizeList.size(),
+                     false)) {
             ProgressOutput output = new ProgressOutput(bar, logWriter);
             // One run per size, smallest first, so that a size's backends, roofline and peers are measured
             // close together in time (this machine's load drifts). In the short sweeps each size takes its

@@ -36,7 +36,13 @@ final class FunctionsCommand implements Callable<Integer> {
         if (steps < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps must be >= 1, got " + steps);
         }
-        Backend backend = backendName.equalsIgnoreCase("auto") ? Backends.select() : Backends.byName(backendName);
+        Backend backend;
+        try {
+            backend = backendName.equalsIgnoreCase("auto") ? Backends.select() : Backends.byName(backendName);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--backend " + backendName + ": "
+                    + e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         List<Long> checkpoints = new ArrayList<>();
         for (long c = 1; c <= steps; c *= 10) {
@@ -48,7 +54,8 @@ final class FunctionsCommand implements Callable<Integer> {
         out.printf("Loss R(θ) after k steps, backend %s (minimum 0).%n", backend.name());
         for (TestProblem problem : TestProblem.all()) {
             out.printf("%n%s (dimension %d)%n", problem.name(), problem.dimension());
-            StringBuilder header = new StringBuilder(String.format("%-22s %10s", "rule", "k=0"));
+            int width = DemoRules.forProblem(problem).stream().mapToInt(r -> describe(r).length()).max().orElse(4);
+            StringBuilder header = new StringBuilder(String.format("%-" + width + "s %10s", "rule", "k=0"));
             for (long c : checkpoints) {
                 header.append(String.format(" %10s", "k=" + c));
             }
@@ -57,13 +64,13 @@ final class FunctionsCommand implements Callable<Integer> {
                 Optimizer opt = Optimizer.create(rule, backend, problem.dimension());
                 Buffer theta = opt.newBuffer();
                 theta.copyFrom(problem.start());
-                StringBuilder row = new StringBuilder(String.format("%-22s %10.3e", describe(rule),
-                        problem.value(theta)));
+                StringBuilder row = new StringBuilder(String.format("%-" + width + "s %10s", describe(rule),
+                        Fmt.sci(problem.value(theta))));
                 int next = 0;
                 for (long k = 1; k <= steps; k++) {
                     opt.step(theta, problem);
                     if (k == checkpoints.get(next)) {
-                        row.append(String.format(" %10.3e", problem.value(theta)));
+                        row.append(String.format(" %10s", Fmt.sci(problem.value(theta))));
                         next++;
                     }
                 }
@@ -75,6 +82,6 @@ final class FunctionsCommand implements Callable<Integer> {
     }
 
     private static String describe(UpdateRule rule) {
-        return rule.id() + " α=" + rule.learningRate();
+        return RuleText.describe(rule, null);
     }
 }

@@ -1,9 +1,7 @@
 package org.optim4j.cli;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,12 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.optim4j.NonFiniteGradientException;
+import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
 import org.optim4j.checkpoint.Checkpoint;
 import org.optim4j.backend.Backends;
@@ -30,6 +24,8 @@ import org.optim4j.network.MlpArchitecture;
 import org.optim4j.network.data.CsvDatasetReader;
 import org.optim4j.network.data.Dataset;
 import org.optim4j.network.data.Digits;
+import org.optim4j.network.data.EmptyClassesException;
+import org.optim4j.network.data.MalformedDataException;
 import org.optim4j.network.train.Trainer;
 import org.optim4j.network.train.TrainingCheckpoint;
 import org.optim4j.network.train.Trainer.EpochResult;
@@ -65,8 +61,8 @@ import picocli.CommandLine.Spec;
                     + "six rules (--compare).",
             "Data: the UCI handwritten digits shipped with optim4j (1797 images, 8x8 pixels 0..16, scaled to [0,1] by "
                     + "dividing by 16), split 80/20 after a seeded shuffle. --data FILE reads another CSV of the same shape "
-                    + "(features then an integer label per row, no header, plain or gzip); its features are divided by "
-                    + "the largest feature of its training part.",
+                    + "(features then an integer label per row, 0..N-1, also written 1.0; no header; plain or gzip); "
+                    + "its features are divided by the largest feature of its training part.",
             "Prints per epoch the mean training loss, the test accuracy and the training speed (samples/s, "
                     + "training steps only)."})
 final class TrainCommand implements Callable<Integer> {
@@ -90,10 +86,6 @@ final class TrainCommand implements Callable<Integer> {
     /** The default learning rates above by rule id; a rule not here starts at its registered default. */
     static final Map<String, Double> SWEPT_LEARNING_RATES = Map.of("sgd", LR_SGD, "momentum", LR_MOMENTUM,
             "nesterov", LR_NESTEROV, "adagrad", LR_ADAGRAD, "rmsprop", LR_RMSPROP, "adam", LR_ADAM);
-
-    /** Six distinguishable colours (Tableau 10), one per rule. */
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b)};
 
     @Option(names = "--rule", paramLabel = "RULE", completionCandidates = RuleIds.class,
             description = "Any registered rule: ${COMPLETION-CANDIDATES} (default adam). Each rule's hyper-parameters "
@@ -175,10 +167,23 @@ final class TrainCommand implements Callable<Integer> {
             + "rate; write plots of loss and test accuracy and a CSV.")
     boolean compare;
 
-    @Option(names = "--warmup-epochs", defaultValue = "10", paramLabel = "N",
+    @Option(names = "--warmup-epochs", defaultValue = "0", paramLabel = "N",
             description = "Untimed epochs on a throw-away network before the first run, so that the JIT has compiled "
-                    + "the hot loops before any speed is measured (default ${DEFAULT-VALUE}).")
+                    + "the hot loops before the first rule's speed is measured; they cost N epochs' time on your data "
+                    + "(default ${DEFAULT-VALUE}: none; the samples/s reported are medians over epochs, which the "
+                    + "JIT's first epochs hardly move).")
     int warmupEpochs;
+
+    @Option(names = "--classes", paramLabel = "N",
+            description = "Number of classes, when some have no row in the data (labels 0..N-1). Without it the "
+                    + "classes are 0..the largest label, and each must have a row.")
+    Integer classes;
+
+    @Option(names = "--non-finite", defaultValue = "fail", paramLabel = "POLICY",
+            description = "What a step does with a gradient holding NaN or Infinity: fail (stop and say which rule, "
+                    + "step and tensor; default) or skip (leave the parameters as they are, count the step as "
+                    + "skipped and go on).")
+    String nonFinite;
 
     @Option(names = "--checkpoint", paramLabel = "FILE",
             description = "After every epoch, save θ and the complete optimizer state to FILE (atomically: a crash "
@@ -192,7 +197,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "--schedule, --hp or a per-rule option replace its hyper-parameters (a new learning rate, say).")
     Path resume;
 
-    @Option(names = "--no-progress", description = "No progress bar (for logs).")
+    @Option(names = "--no-progress", description = "No progress bar (none is drawn anyway when stderr is not a "
+            + "terminal).")
     boolean noProgress;
 
     @Spec
@@ -223,12 +229,13 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             rules.add(ruleFor(rule == null ? "adam" : rule));
         }
+        checkFits(split, rules);
         console.printf("%s; network %s; batch %d; %d epochs; engine %s; seed %d%n", split.description(),
                 architecture(split), batchSize, epochs, engineName, seed);
         if (warmupEpochs > 0) {
             Run warmup = newRun(rules.get(0), split);
             for (int e = 0; e < warmupEpochs; e++) {
-                warmup.trainer().epoch(e, null);
+                epoch(warmup, e, null);
             }
             console.printf("(warm-up: %d untimed epoch(s) of %s on a throw-away network)%n", warmupEpochs,
                     rules.get(0).id());
@@ -242,12 +249,17 @@ final class TrainCommand implements Callable<Integer> {
             console.flush();
             for (int e = firstEpoch; e < epochs; e++) {
                 EpochResult result = train(run, e);
-                console.printf(Locale.ROOT, "epoch %3d/%d  train loss %.4f  test accuracy %.4f  %,9.0f samples/s%n",
-                        e + 1, epochs, result.trainLoss(), result.testAccuracy(), result.samplesPerSecond());
+                console.printf(Locale.ROOT, "epoch %3d/%d  train loss %-9s  test accuracy %-6s  %9s samples/s%n",
+                        e + 1, epochs, Fmt.sig(result.trainLoss()), Fmt.sig(result.testAccuracy()),
+                        Fmt.rate(result.samplesPerSecond()));
                 console.flush();
                 if (checkpoint != null) {
                     save(run);
                 }
+            }
+            if (run.optimizer().skippedSteps() > 0) {
+                console.printf("(%s: skipped %s step(s) whose gradient was not finite, as --non-finite skip asks)%n",
+                        run.rule().id(), Fmt.count(run.optimizer().skippedSteps()));
             }
             runs.add(run);
         }
@@ -256,7 +268,7 @@ final class TrainCommand implements Callable<Integer> {
                 + "all epochs' samples over the process CPU time they took, JIT included, which a busy machine "
                 + "disturbs less)");
         if (compare || out != null) {
-            writeOutputs(runs, out == null ? Path.of("optim4j-out") : out, console);
+            writeOutputs(runs, outputDirectory(), console);
         }
         console.flush();
         return 0;
@@ -307,7 +319,8 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingCheckpoint.save(checkpoint, run.optimizer(), run.theta(), runDescription(run));
         } catch (IOException e) {
-            throw new UncheckedIOException("writing checkpoint " + checkpoint + ": " + e.getMessage(), e);
+            throw new Main.UserError(spec.commandLine(), "--checkpoint " + checkpoint + ": cannot write it ("
+                    + OutputPaths.reason(e) + ")");
         }
     }
 
@@ -347,12 +360,73 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--nesterov-form must be spec or reparametrised, got '" + nesterovForm + "'");
         }
+        if (!nonFinite.equals("fail") && !nonFinite.equals("skip")) {
+            throw new ParameterException(spec.commandLine(), "--non-finite must be fail or skip, got '" + nonFinite + "'");
+        }
+        if (classes != null && classes < 1) {
+            throw new ParameterException(spec.commandLine(), "--classes must be >= 1, got " + classes);
+        }
         try {
-            Engine.parse(engineName);
-            Activation.parse(activation);
             hiddenSizes();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            Engine.parse(engineName);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--engine: " + e.getMessage());
+        }
+        try {
+            Activation.parse(activation);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--activation: " + e.getMessage());
+        }
+        if (!backendName.equalsIgnoreCase("auto")) {
+            backend(null, 0);
+        }
+        if (compare || out != null) {
+            OutputPaths.checkDirectory(spec.commandLine(), "--out", outputDirectory());
+        }
+        if (checkpoint != null) {
+            OutputPaths.checkFile(spec.commandLine(), "--checkpoint", checkpoint);
+        }
+    }
+
+    private Path outputDirectory() {
+        return out == null ? Path.of("optim4j-out") : out;
+    }
+
+    /**
+     * Refuses, before anything is allocated, a network whose parameters one flat buffer cannot index or
+     * that would not fit in this JVM's heap with every run's copies, state and activations.
+     */
+    private void checkFits(Split split, List<UpdateRule> rules) {
+        int[] h = hiddenSizes();
+        long[] sizes = new long[h.length + 2];
+        sizes[0] = split.train().featureCount();
+        for (int i = 0; i < h.length; i++) {
+            sizes[i + 1] = h[i];
+        }
+        sizes[sizes.length - 1] = split.train().classCount();
+        String network = Arrays.stream(sizes).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining("-"));
+        long parameters = Footprint.parameters(sizes);
+        if (parameters > Footprint.MAX_PARAMETERS) {
+            throw new ParameterException(spec.commandLine(), "--hidden " + hidden + ": the network " + network
+                    + " would have " + Fmt.count(parameters) + " parameters; the limit is "
+                    + Fmt.count(Footprint.MAX_PARAMETERS) + " (one flat float buffer)");
+        }
+        long needed = Footprint.bytes(sizes, batchSize, rules, nesterovForm.equals("spec"));
+        long heap = Runtime.getRuntime().maxMemory();
+        // The batch's activations alone too many: name the batch size, not the layers.
+        String option = Footprint.bytes(sizes, 1, rules, nesterovForm.equals("spec")) <= heap / 2
+                ? "--batch-size " + batchSize : "--hidden " + hidden;
+        if (needed > heap) {
+            throw new ParameterException(spec.commandLine(), option + ": training the network "
+                    + network + " (" + Fmt.count(parameters) + " parameters" + (rules.size() > 1 ? ", "
+                    + rules.size() + " rules side by side" : "") + ", batch " + batchSize + ") needs about "
+                    + Fmt.bytes(needed) + " of heap but this JVM may use " + Fmt.bytes(heap)
+                    + ": use " + (option.startsWith("--batch") ? "a smaller batch" : "smaller layers")
+                    + ", or give java more (./optim4j -Xmx" + ((needed >> 30) + 2) + "g train …)");
         }
     }
 
@@ -376,23 +450,49 @@ final class TrainCommand implements Callable<Integer> {
     /** The digits (pixels / 16) or --data (features / the training part's largest), split 80/20 by the seed. */
     Split loadData() {
         if (data == null) {
-            Dataset.Split s = Digits.load().scaledBy(Digits.MAX_PIXEL).split(0.8, seed);
+            Dataset digits = Digits.load();
+            if (classes != null) {
+                if (classes < digits.classCount()) {
+                    throw new ParameterException(spec.commandLine(), "--classes " + classes + ": the digits have "
+                            + digits.classCount() + " classes (labels 0..9)");
+                }
+                digits = digits.withClassCount(classes);
+            }
+            Dataset.Split s = digits.scaledBy(Digits.MAX_PIXEL).split(0.8, seed);
             return new Split(s.train(), s.test(), "UCI digits: " + s.train().rows() + " train, " + s.test().rows()
-                    + " test rows, pixels / " + Digits.MAX_PIXEL);
+                    + " test rows, pixels / " + Fmt.param(Digits.MAX_PIXEL));
         }
+        OutputPaths.checkReadable(spec.commandLine(), "--data", data);
         Dataset all;
         try {
-            all = CsvDatasetReader.read(data);
+            all = CsvDatasetReader.read(data, classes == null ? 0 : classes);
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--data " + data + ": cannot read it: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--data " + data + ": cannot read it ("
+                    + OutputPaths.reason(e) + ")");
+        } catch (EmptyClassesException e) {
+            throw new ParameterException(spec.commandLine(), "--data " + data + ": labels "
+                    + EmptyClassesException.list(e.labels()) + " leave " + (e.classCount() - e.labels().length)
+                    + " of " + e.classCount() + " classes without a row; renumber them 0.." + (e.labels().length - 1)
+                    + ", or give --classes " + e.classCount() + " to train a " + e.classCount() + "-class network");
+        } catch (MalformedDataException e) {
+            if (classes != null && e.problems().stream().anyMatch(p -> p.contains("number of classes"))) {
+                throw new ParameterException(spec.commandLine(), "--classes " + classes + ": " + data + " has "
+                        + e.problems().get(0));
+            }
+            throw new ParameterException(spec.commandLine(), "--data " + data + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--data " + data + ": " + e.getMessage());
+        }
+        if (all.rows() < 2) {
+            throw new ParameterException(spec.commandLine(), "--data " + data + ": has " + all.rows() + " row; "
+                    + "training needs at least 2 (one to train on, one to test)");
         }
         Dataset.Split s = all.split(0.8, seed);
         float max = s.train().maxFeature();
         float divisor = max > 0 ? max : 1f;
         return new Split(s.train().scaledBy(divisor), s.test().scaledBy(divisor), data + ": " + s.train().rows()
-                + " train, " + s.test().rows() + " test rows, features / " + divisor + " (the training part's largest)");
+                + " train, " + s.test().rows() + " test rows, features / " + Fmt.param(divisor)
+                + " (the training part's largest)");
     }
 
     private MlpArchitecture architecture(Split split) {
@@ -594,46 +694,80 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Network, optimizer and freshly initialised parameters for one rule. */
     Run newRun(UpdateRule r, Split split) {
-        Backend backend;
-        try {
-            backend = backendName.equalsIgnoreCase("auto")
-                    ? Backends.select(r, architecture(split).parameterCount()) : Backends.byName(backendName);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--backend: " + e.getMessage());
-        }
         MlpArchitecture arch = architecture(split);
+        Backend backend = backend(r, arch.parameterCount());
         Mlp mlp = Mlp.create(arch, Engine.parse(engineName), batchSize);
-        Optimizer optimizer = Optimizer.create(r, backend, arch.parameterCount());
+        Optimizer optimizer = Optimizer.builder(r).backend(backend).parameterCount(arch.parameterCount())
+                .nonFinitePolicy(nonFinite.equals("skip") ? NonFinitePolicy.SKIP_STEP : NonFinitePolicy.FAIL).build();
         Buffer theta = optimizer.newBuffer();
         mlp.initialise(theta, seed);
         Trainer.NesterovForm form = nesterovForm.equals("spec")
                 ? Trainer.NesterovForm.SPEC : Trainer.NesterovForm.REPARAMETRISED;
         Trainer trainer = new Trainer(mlp, optimizer, theta, split.train(), split.test(), batchSize, seed, form);
-        boolean lookahead = r.transforms().stream().anyMatch(t -> t.lookahead().isPresent());
-        String label = r.id() + " α=" + r.learningRate() + (lookahead ? " (" + nesterovForm + " form)" : "");
-        return new Run(label, r, mlp, optimizer, theta, trainer, new ArrayList<>());
+        return new Run(RuleText.describe(r, nesterovForm), r, mlp, optimizer, theta, trainer, new ArrayList<>());
+    }
+
+    /** The backend named by --backend, or with auto the one selection picks for {@code r} and {@code size}. */
+    private Backend backend(UpdateRule r, int size) {
+        try {
+            return backendName.equalsIgnoreCase("auto") ? Backends.select(r, size) : Backends.byName(backendName);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--backend " + backendName + ": " + e.getMessage());
+        }
     }
 
     /** Trains epoch {@code epoch} of {@code run} under a progress bar and records its result. */
     EpochResult train(Run run, int epoch) {
         EpochResult result;
-        if (noProgress) {
-            result = run.trainer().epoch(epoch, null);
-        } else {
-            int batches = batchesPerEpoch(run);
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch + 1, epochs))
-                    .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(100)
-                    .clearDisplayOnFinish().build()) {
-                result = run.trainer().epoch(epoch, new Trainer.Listener() {
-                    @Override
-                    public void batchDone(int e, int batchIndex, int batchCount) {
-                        bar.step();
-                    }
-                });
-            }
+        try (ProgressBar bar = noProgress ? null : Progress.bar(String.format("%s epoch %d/%d", run.rule().id(),
+                epoch + 1, epochs), batchesPerEpoch(run), true)) {
+            result = epoch(run, epoch, bar);
         }
         run.results().add(result);
         return result;
+    }
+
+    /** One epoch of {@code run}, stepping {@code bar} if there is one; a non-finite gradient ends the command. */
+    private EpochResult epoch(Run run, int epoch, ProgressBar bar) {
+        int batches = batchesPerEpoch(run);
+        int[] done = {0};
+        try {
+            return run.trainer().epoch(epoch, new Trainer.Listener() {
+                @Override
+                public void batchDone(int e, int batchIndex, int batchCount) {
+                    done[0] = batchIndex + 1;
+                    if (bar != null) {
+                        bar.step();
+                    }
+                }
+            });
+        } catch (NonFiniteGradientException e) {
+            throw diverged(run, epoch, done[0], batches, e);
+        }
+    }
+
+    /** The rule, the step, the network's tensor and what to do about it, in one line. */
+    private Main.UserError diverged(Run run, int epoch, int batchesDone, int batches, NonFiniteGradientException e) {
+        String tensor = e.tensor();
+        int index = e.index();
+        if (tensor.equals("gradient")) { // a flat buffer: name the tensor of the network's layout (W1, b1, W2, …)
+            MlpArchitecture arch = run.mlp().architecture();
+            for (int l = 1; l <= arch.layerCount(); l++) {
+                if (e.flatIndex() >= arch.weightOffset(l)) {
+                    boolean bias = e.flatIndex() >= arch.biasOffset(l);
+                    tensor = (bias ? "b" : "W") + l;
+                    index = e.flatIndex() - (bias ? arch.biasOffset(l) : arch.weightOffset(l));
+                }
+            }
+        }
+        long step = (long) epoch * batches + batchesDone;
+        String rate = schedule != null ? "--schedule " + schedule
+                : "--lr " + Fmt.params(run.rule().learningRate().toString());
+        return new Main.UserError(spec.commandLine(), run.label() + " diverged: the gradient of step t=" + step
+                + " (epoch " + (epoch + 1) + ", batch " + (batchesDone + 1) + " of " + batches + ") is "
+                + Fmt.sig(e.value()) + " at " + tensor + "[" + index + "]; " + (compare
+                ? "train it alone (--rule " + run.rule().id() + ") with a lower --lr" : "lower " + rate)
+                + ", or give --non-finite skip to skip such steps");
     }
 
     /** The median over epochs: robust to JIT warm-up in the first epoch and to bursts of other load. */
@@ -643,16 +777,18 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void summarise(List<Run> runs, PrintWriter console) {
-        console.printf("%n%-32s %10s %10s %10s %12s %14s%n", "rule", "final loss", "final acc", "best acc",
+        int width = Math.max(4, runs.stream().mapToInt(r -> r.label().length()).max().orElse(4));
+        console.printf("%n%-" + width + "s %10s %10s %10s %12s %14s%n", "rule", "final loss", "final acc", "best acc",
                 "samples/s", "per CPU-second");
         for (Run run : runs) {
             List<EpochResult> r = run.results();
             EpochResult last = r.get(r.size() - 1);
             double best = r.stream().mapToDouble(EpochResult::testAccuracy).max().orElse(Double.NaN);
-            console.printf(Locale.ROOT, "%-32s %10.4f %10.4f %10.4f %,12.0f %,14.0f%n", run.label(), last.trainLoss(),
-                    last.testAccuracy(), best, median(r, EpochResult::samplesPerSecond),
-                    r.stream().mapToDouble(EpochResult::samples).sum()
-                            / r.stream().mapToDouble(EpochResult::cpuSeconds).sum());
+            double cpuSeconds = r.stream().mapToDouble(EpochResult::cpuSeconds).sum();
+            console.printf(Locale.ROOT, "%-" + width + "s %10s %10s %10s %12s %14s%n", run.label(),
+                    Fmt.sig(last.trainLoss()), Fmt.sig(last.testAccuracy()), Fmt.sig(best),
+                    Fmt.rate(median(r, EpochResult::samplesPerSecond)),
+                    Fmt.rate(cpuSeconds > 0 ? r.stream().mapToDouble(EpochResult::samples).sum() / cpuSeconds : Double.NaN));
         }
     }
 
@@ -665,42 +801,38 @@ final class TrainCommand implements Callable<Integer> {
             lines.add("rule,learning_rate,epoch,train_loss,test_accuracy,samples_per_second,seconds,cpu_seconds");
             for (Run run : runs) {
                 for (EpochResult e : run.results()) {
-                    lines.add(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.0f,%.6f,%.3f", run.rule().id(),
-                            run.rule().learningRate(), e.epoch() + 1, e.trainLoss(), e.testAccuracy(),
-                            e.samplesPerSecond(), e.seconds(), e.cpuSeconds()));
+                    // Losses and accuracies in full (a loss of 1e-7 must not print as 0.000000).
+                    lines.add(Csv.record(List.of(run.rule().id(), run.rule().learningRate(), e.epoch() + 1,
+                            e.trainLoss(), e.testAccuracy(), String.format(Locale.ROOT, "%.0f", e.samplesPerSecond()),
+                            String.format(Locale.ROOT, "%.6f", e.seconds()),
+                            String.format(Locale.ROOT, "%.3f", e.cpuSeconds()))));
                 }
             }
             Files.write(csv, lines);
             String prefix = compare ? "compare-" : "train-" + runs.get(0).rule().id() + "-";
             Path loss = dir.resolve(prefix + "loss.png");
             Path accuracy = dir.resolve(prefix + "accuracy.png");
-            chart(runs, "Training loss (mean cross-entropy per epoch)", "train loss", true, EpochResult::trainLoss, loss);
-            chart(runs, "Test accuracy", "test accuracy", false, EpochResult::testAccuracy, accuracy);
+            String network = " — " + runs.get(0).mlp().architecture() + ", batch " + batchSize;
+            Plots.save(Plots.lossChart("Training loss (mean cross-entropy per epoch)" + network,
+                    series(runs, EpochResult::trainLoss)), loss);
+            Plots.save(Plots.accuracyCharts("Test accuracy" + network, series(runs, EpochResult::testAccuracy)),
+                    accuracy);
             console.printf("%nwrote %s%nwrote %s%nwrote %s%n", loss.toAbsolutePath(), accuracy.toAbsolutePath(),
                     csv.toAbsolutePath());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + dir, e);
+            throw new Main.UserError(spec.commandLine(), "--out " + dir + ": cannot write there ("
+                    + OutputPaths.reason(e) + ")");
         }
     }
 
-    private void chart(List<Run> runs, String title, String yTitle, boolean logarithmic,
-                       java.util.function.ToDoubleFunction<EpochResult> value, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title + " — " + runs.get(0).mlp()
-                .architecture() + ", batch " + batchSize).xAxisTitle("epoch").yAxisTitle(yTitle).build();
-        chart.getStyler().setYAxisLogarithmic(logarithmic);
-        chart.getStyler().setSeriesColors(PALETTE);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-        if (!logarithmic) {
-            double min = runs.stream().flatMap(r -> r.results().stream()).skip(0).mapToDouble(value).min().orElse(0);
-            chart.getStyler().setYAxisMin(Math.max(0, Math.floor(min * 20) / 20));
-            chart.getStyler().setYAxisMax(1.0);
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
-        }
+    /** Each run's {@code value} per epoch, for a plot. */
+    static List<Plots.Series> series(List<Run> runs, java.util.function.ToDoubleFunction<EpochResult> value) {
+        List<Plots.Series> series = new ArrayList<>();
         for (Run run : runs) {
-            double[] x = run.results().stream().mapToDouble(e -> e.epoch() + 1).toArray();
-            double[] y = run.results().stream().mapToDouble(value).toArray();
-            chart.addSeries(run.rule().id() + " α=" + run.rule().learningRate(), x, y).setMarker(SeriesMarkers.NONE);
+            series.add(new Plots.Series(run.label(),
+                    run.results().stream().mapToDouble(e -> e.epoch() + 1).toArray(),
+                    run.results().stream().mapToDouble(value).toArray()));
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return series;
     }
 }

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optim4j.rule.Nesterov;
@@ -29,7 +33,7 @@ class TrainCommandTest {
     private static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -67,9 +71,31 @@ class TrainCommandTest {
                 "--schedule", "linear:0.1,0.01,100", "--epochs", "20", "--batch-size", "8", "--hidden", "8",
                 "--no-progress", "--backend", "scalar");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("features / 10.0"), r.out());
+        assertTrue(r.out().contains("features / 10 "), r.out());
         assertTrue(r.out().contains("reparametrised form"), r.out());
-        assertTrue(r.out().contains("test accuracy 1.0000"), "the toy set should be learnt exactly:\n" + r.out());
+        assertTrue(r.out().contains("test accuracy 1.000 "), "the toy set should be learnt exactly:\n" + r.out());
+    }
+
+    @Test
+    void theCsvOfARunWithAScheduleHasOneFieldPerColumn(@TempDir Path dir) throws IOException {
+        Result r = run("train", "--rule", "sgd", "--schedule", "linear:0.2,0.01,1000", "--epochs", "2", "--hidden", "8",
+                "--no-progress", "--backend", "scalar", "--out", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        try (CSVParser csv = CSVParser.parse(dir.resolve("train-sgd.csv"), StandardCharsets.UTF_8, format)) {
+            List<String> header = csv.getHeaderNames();
+            assertEquals(List.of("rule", "learning_rate", "epoch", "train_loss", "test_accuracy", "samples_per_second",
+                    "seconds", "cpu_seconds"), header);
+            List<CSVRecord> records = csv.getRecords();
+            assertEquals(2, records.size());
+            for (CSVRecord record : records) {
+                assertEquals(header.size(), record.size(), record.toString());
+                assertEquals("sgd", record.get("rule"));
+                assertEquals("linear:0.2,0.01,1000", record.get("learning_rate"));
+                Double.parseDouble(record.get("train_loss"));
+            }
+            assertEquals("2", records.get(1).get("epoch"));
+        }
     }
 
     @Test
@@ -124,6 +150,17 @@ class TrainCommandTest {
         assertEquals(4, expected.size(), whole.out());
         assertEquals(expected.subList(0, 2), epochLines(first.out()));
         assertEquals(expected.subList(2, 4), epochLines(second.out()), "epochs 3 and 4 after the resume");
+
+        // Another seed is another split: refused, naming both values (it used to resume silently).
+        Result otherSeed = run("train", "--hidden", "16", "--no-progress", "--backend", "scalar", "--seed", "8",
+                "--epochs", "4", "--resume", file.toString());
+        assertEquals(2, otherSeed.exitCode(), otherSeed.err());
+        assertTrue(otherSeed.err().contains("--seed 7") && otherSeed.err().contains("--seed 8"), otherSeed.err());
+        // A new learning rate on resume is taken on purpose (the optimizer keeps its hyper-parameters).
+        Result lower = run("train", "--hidden", "16", "--no-progress", "--backend", "scalar", "--seed", "7",
+                "--epochs", "3", "--lr", "1e-4", "--resume", file.toString());
+        assertEquals(0, lower.exitCode(), lower.err());
+        assertTrue(lower.out().contains("α=0.0001"), lower.out());
 
         Files.write(file, new byte[] {1, 2, 3});
         Result corrupt = run(concat(common, "--epochs", "4", "--resume", file.toString()));

@@ -10,13 +10,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a labelled data set from CSV: one example per line, its features (numbers) then its class
- * label (an integer ≥ 0), comma-separated, no header; blank lines are skipped. Gzip-compressed input
- * is recognised by its magic bytes, whatever the file is called. Every row must have as many columns
- * as the first. The number of classes is the largest label + 1.
+ * label (an integer ≥ 0, also written as a decimal with a zero fraction such as {@code 1.0}, as pandas
+ * writes an integer column that held a NaN), comma-separated, no header; blank lines are skipped.
+ * Gzip-compressed input is recognised by its magic bytes, whatever the file is called. Every row must
+ * have as many columns as the first.
+ *
+ * <p>The number of classes is given, or else the largest label + 1; then every class from 0 to it
+ * must have a row ({@link EmptyClassesException} otherwise), so that labels {0, 1, 2, 99} do not
+ * silently make a 100-class network.
  *
  * <p>Malformed input is refused with a {@link MalformedDataException} that lists the first problems,
  * each with its row (line) number and what is wrong.
@@ -28,14 +34,37 @@ public final class CsvDatasetReader {
     private CsvDatasetReader() {
     }
 
+    /** Reads {@code file}; the classes are 0 … the largest label, each with at least one row. */
     public static Dataset read(Path file) throws IOException {
+        return read(file, 0);
+    }
+
+    /**
+     * Reads {@code file} as a data set of {@code classCount} classes (labels 0 … classCount − 1, classes
+     * without rows allowed), or with {@code classCount} 0 as {@link #read(Path)} does.
+     */
+    public static Dataset read(Path file, int classCount) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), classCount);
         }
     }
 
     /** Reads from {@code in} (plain or gzip); {@code source} names it in error messages. */
     public static Dataset read(InputStream in, String source) throws IOException {
+        return read(in, source, 0);
+    }
+
+    /**
+     * Reads from {@code in} (plain or gzip) as a data set of {@code classCount} classes, or with
+     * {@code classCount} 0 of the largest label + 1 classes, each with a row.
+     *
+     * @throws MalformedDataException if a row is malformed or has a label ≥ {@code classCount}
+     * @throws EmptyClassesException  if {@code classCount} is 0 and the labels leave a class without a row
+     */
+    public static Dataset read(InputStream in, String source, int classCount) throws IOException {
+        if (classCount < 0) {
+            throw new IllegalArgumentException("classCount must be >= 0 (0: from the labels), got " + classCount);
+        }
         BufferedInputStream buffered = new BufferedInputStream(in);
         buffered.mark(2);
         int b0 = buffered.read();
@@ -88,15 +117,15 @@ public final class CsvDatasetReader {
                 continue;
             }
             String cell = cells[columns - 1].trim();
-            int label;
-            try {
-                label = Integer.parseInt(cell);
-            } catch (NumberFormatException e) {
-                label = -1;
-            }
+            int label = label(cell);
             if (label < 0) {
                 problems.add("row " + lineNumber + ", column " + columns + ": label '" + cell
                         + "' is not an integer >= 0");
+                continue;
+            }
+            if (classCount > 0 && label >= classCount) {
+                problems.add("row " + lineNumber + ", column " + columns + ": label '" + cell + "' is not below "
+                        + "the number of classes: labels of " + classCount + " classes are 0.." + (classCount - 1));
                 continue;
             }
             rows.add(x);
@@ -117,6 +146,29 @@ public final class CsvDatasetReader {
             y[r] = labels.get(r);
             maxLabel = Math.max(maxLabel, y[r]);
         }
-        return new Dataset(features, y, featureCount, maxLabel + 1);
+        Dataset dataset = new Dataset(features, y, featureCount, classCount > 0 ? classCount : maxLabel + 1);
+        if (classCount == 0) {
+            int[] counts = dataset.rowsPerClass();
+            int[] present = IntStream.range(0, counts.length).filter(c -> counts[c] > 0).toArray();
+            if (present.length < dataset.classCount()) {
+                throw new EmptyClassesException(source, present, dataset.classCount());
+            }
+        }
+        return dataset;
+    }
+
+    /** The label written in {@code cell} ({@code 3}, or {@code 3.0}: an integral value), or −1. */
+    private static int label(String cell) {
+        try {
+            return Math.max(-1, Integer.parseInt(cell));
+        } catch (NumberFormatException e) {
+            // a decimal such as 1.0 or 1e0
+        }
+        try {
+            double v = Double.parseDouble(cell);
+            return v >= 0 && v <= Integer.MAX_VALUE && v == Math.rint(v) ? (int) v : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -47,6 +47,20 @@ public final class Dataset {
         return classCount;
     }
 
+    /** The number of rows of each class 0 … {@link #classCount()}−1 (a new array). */
+    public int[] rowsPerClass() {
+        int[] counts = new int[classCount];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        return counts;
+    }
+
+    /** The same rows as a data set of {@code classCount} classes (≥ 1 + the largest label). */
+    public Dataset withClassCount(int classCount) {
+        return new Dataset(features, labels, featureCount, classCount);
+    }
+
     /** Feature {@code column} of row {@code row}. */
     public float feature(int row, int column) {
         return features[row * featureCount + column];
@@ -131,18 +145,18 @@ public final class Dataset {
 
     /**
      * Shuffles the rows with {@code seed} and puts the first {@code round(trainFraction·rows)} in the
-     * training part, the rest in the test part.
+     * training part, the rest in the test part; each part keeps at least one row.
      */
     public Split split(double trainFraction, long seed) {
         if (!(trainFraction > 0 && trainFraction < 1)) {
             throw new IllegalArgumentException("trainFraction must be in (0, 1), got " + trainFraction);
         }
-        int[] order = permutation(rows(), seed);
-        int nTrain = (int) Math.round(trainFraction * rows());
-        if (nTrain < 1 || nTrain >= rows()) {
-            throw new IllegalArgumentException("splitting " + rows() + " rows at " + trainFraction
-                    + " leaves a part empty");
+        if (rows() < 2) {
+            throw new IllegalArgumentException("cannot split " + rows() + " row(s) into a training and a test part: "
+                    + "need at least 2");
         }
+        int[] order = permutation(rows(), seed);
+        int nTrain = (int) Math.min(rows() - 1, Math.max(1, Math.round(trainFraction * rows())));
         return new Split(select(Arrays.copyOfRange(order, 0, nTrain)),
                 select(Arrays.copyOfRange(order, nTrain, rows())));
     }

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -76,6 +77,45 @@ class CsvDatasetReaderTest {
         assertTrue(e.problems().get(4).startsWith("row 6") && e.problems().get(4).contains("not finite"),
                 e.problems().get(4));
         assertTrue(e.getMessage().startsWith("test.csv"), e.getMessage());
+    }
+
+    @Test
+    void acceptsIntegerLabelsWrittenAsDecimals() throws IOException {
+        // pandas writes an integer column that once held a NaN as 0.0, 1.0, …
+        Dataset d = parse("1,2,0.0\n3,4,1.0\n5,6,2.00\n7,8,1e0\n");
+        assertEquals(3, d.classCount());
+        assertArrayEquals(new int[] {0, 1, 2, 1}, new int[] {d.label(0), d.label(1), d.label(2), d.label(3)});
+        MalformedDataException e = refused("1,2,0\n1,2,1.5\n1,2,1e10\n1,2,-0.0\n");
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).contains("'1.5' is not an integer"), e.getMessage());
+        assertTrue(e.problems().get(1).contains("'1e10'"), e.getMessage());
+    }
+
+    @Test
+    void refusesLabelsThatLeaveClassesEmptyUnlessTheClassCountIsGiven() throws IOException {
+        String csv = "1,2,0\n1,2,1\n1,2,2\n1,2,99\n1,2,1\n";
+        EmptyClassesException e = assertThrows(EmptyClassesException.class, () -> parse(csv));
+        assertArrayEquals(new int[] {0, 1, 2, 99}, e.labels());
+        assertEquals(100, e.classCount());
+        assertTrue(e.getMessage().contains("0, 1, 2, 99") && e.getMessage().contains("3..98"), e.getMessage());
+
+        Dataset d = CsvDatasetReader.read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "t", 100);
+        assertEquals(100, d.classCount());
+        assertArrayEquals(new int[] {1, 2, 1}, Arrays.copyOf(d.rowsPerClass(), 3));
+        assertEquals(1, d.rowsPerClass()[99]);
+        MalformedDataException tooFew = assertThrows(MalformedDataException.class, () -> CsvDatasetReader.read(
+                new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "t", 50));
+        assertTrue(tooFew.getMessage().contains("row 4") && tooFew.getMessage().contains("'99'")
+                && tooFew.getMessage().contains("50 classes"), tooFew.getMessage());
+    }
+
+    @Test
+    void aSplitOfTwoRowsKeepsOneInEachPart() {
+        Dataset d = new Dataset(new float[] {1, 2}, new int[] {0, 1}, 1, 2);
+        Dataset.Split s = d.split(0.8, 1);
+        assertEquals(1, s.train().rows());
+        assertEquals(1, s.test().rows());
+        assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[] {1}, new int[] {0}, 1, 1).split(0.8, 1));
     }
 
     @Test
