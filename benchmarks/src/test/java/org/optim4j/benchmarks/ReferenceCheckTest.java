@@ -117,10 +117,10 @@ class ReferenceCheckTest {
             }
             Kernel inner = ComposedKernel.of(rule.transforms());
             return Optional.of((s, buffers, from, to) -> {
-                StepScalars skewed = new StepScalars(s.names());
+                StepScalars skewed = org.optim4j.spi.Chains.newScalars(rule.transforms());
                 System.arraycopy(s.values(), 0, skewed.values(), 0, s.values().length);
                 skewed.setStep(s.step()).setGradientScale(s.gradientScale());
-                int alpha = s.names().indexOf(ScaleByLearningRate.ID + ".alpha");
+                int alpha = s.names().indexOf(ScaleByLearningRate.ID + ".learning_rate");
                 skewed.values()[alpha] *= alphaFactor;
                 inner.apply(skewed, buffers, from, skipLast ? to - 1 : to);
             });

@@ -13,12 +13,14 @@ public final class Chains {
     /** Empty scalars with the chain's layout (every transform's scalars, in chain order). */
     public static StepScalars newScalars(List<Transform> chain) {
         List<String> names = new ArrayList<>();
-        for (Transform t : chain) {
-            for (String n : t.scalarNames()) {
-                names.add(t.id() + "." + n);
+        int[] offsets = new int[chain.size()];
+        for (int k = 0; k < chain.size(); k++) {
+            offsets[k] = names.size();
+            for (String n : chain.get(k).scalarNames()) {
+                names.add(chain.get(k).id() + "." + n);
             }
         }
-        return new StepScalars(names);
+        return new StepScalars(names, offsets);
     }
 
     /**
@@ -30,11 +32,8 @@ public final class Chains {
         Check.step(t);
         Check.notNull("into", into);
         double[] c = into.values();
-        int at = 0;
-        for (int i = 0; i < chain.size(); i++) { // indexed: a step allocates no iterator
-            Transform tr = chain.get(i);
-            tr.scalars(t, c, at);
-            at += tr.scalarNames().size();
+        for (int i = 0; i < chain.size(); i++) { // indexed, offsets precomputed: a step allocates nothing
+            chain.get(i).scalars(t, c, into.offset(i));
         }
         return into.setStep(t).setGradientScale(1);
     }

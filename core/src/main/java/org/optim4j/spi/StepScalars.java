@@ -15,13 +15,21 @@ import java.util.List;
 public final class StepScalars {
     private final List<String> names;
     private final double[] values;
+    /** Where each transform's scalars start, in chain order (so a step computes them without a lookup). */
+    private final int[] offsets;
     private long step;
     private double gradientScale = 1;
 
-    /** Scalars with these names (for messages), all 0. */
-    public StepScalars(List<String> names) {
+    /** Scalars with these names (for messages), all 0, one block per transform starting at {@code offsets}. */
+    public StepScalars(List<String> names, int[] offsets) {
         this.names = List.copyOf(names);
         this.values = new double[names.size()];
+        this.offsets = offsets.clone();
+    }
+
+    /** Where transform {@code k} of the chain writes its scalars. */
+    public int offset(int k) {
+        return offsets[k];
     }
 
     /** t, the 0-based index of this step. */

@@ -8,12 +8,21 @@ import org.optim4j.schedule.Schedule;
  * {@link ScaleByLearningRate} it is decoupled weight decay (AdamW: θ ← θ − α·λ·θ − α·update); placed first it
  * is L2 regularisation added to the gradient.
  */
-public record AddDecayedWeights(Schedule weightDecay) implements Transform {
+public record AddDecayedWeights(Schedule weightDecay) implements OneParameterTransform {
     public static final String ID = "add_decayed_weights";
-    private static final List<String> SCALARS = List.of("weight_decay");
 
     public AddDecayedWeights {
         Params.scheduled(Params.WEIGHT_DECAY, weightDecay);
+    }
+
+    @Override
+    public Param param() {
+        return Params.WEIGHT_DECAY;
+    }
+
+    @Override
+    public Schedule schedule() {
+        return weightDecay;
     }
 
     @Override
@@ -22,23 +31,8 @@ public record AddDecayedWeights(Schedule weightDecay) implements Transform {
     }
 
     @Override
-    public List<Binding> hyperParameters() {
-        return List.of(new Binding(Params.WEIGHT_DECAY, weightDecay));
-    }
-
-    @Override
     public List<String> stateNames() {
         return List.of();
-    }
-
-    @Override
-    public List<String> scalarNames() {
-        return SCALARS;
-    }
-
-    @Override
-    public void scalars(long t, double[] out, int at) {
-        out[at] = Params.at(Params.WEIGHT_DECAY, weightDecay, t);
     }
 
     @Override

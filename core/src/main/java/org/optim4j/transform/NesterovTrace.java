@@ -9,13 +9,22 @@ import org.optim4j.schedule.Schedule;
  * s' = ρ·s + u; u ← (1+ρ)·s' − ρ·s; s ← s'. Its {@link #lookahead()} is the spec form: the gradient is taken
  * at θ + ρ·s and the velocity is then a plain {@link Trace}.
  */
-public record NesterovTrace(Schedule rho) implements Transform {
+public record NesterovTrace(Schedule rho) implements OneParameterTransform {
     public static final String ID = "nesterov_trace";
     private static final List<String> STATE = List.of("s");
-    private static final List<String> SCALARS = List.of("rho");
 
     public NesterovTrace {
         Params.scheduled(Params.RHO, rho);
+    }
+
+    @Override
+    public Param param() {
+        return Params.RHO;
+    }
+
+    @Override
+    public Schedule schedule() {
+        return rho;
     }
 
     @Override
@@ -24,23 +33,8 @@ public record NesterovTrace(Schedule rho) implements Transform {
     }
 
     @Override
-    public List<Binding> hyperParameters() {
-        return List.of(new Binding(Params.RHO, rho));
-    }
-
-    @Override
     public List<String> stateNames() {
         return STATE;
-    }
-
-    @Override
-    public List<String> scalarNames() {
-        return SCALARS;
-    }
-
-    @Override
-    public void scalars(long t, double[] out, int at) {
-        out[at] = Params.at(Params.RHO, rho, t);
     }
 
     @Override

@@ -4,13 +4,22 @@ import java.util.List;
 import org.optim4j.schedule.Schedule;
 
 /** AdaGrad's scaling: r ← r + u⊙u; u ← u/(√r + ε), ε outside the square root (as PyTorch and DL4J). */
-public record ScaleByAdaGrad(Schedule epsilon) implements Transform {
+public record ScaleByAdaGrad(Schedule epsilon) implements OneParameterTransform {
     public static final String ID = "scale_by_adagrad";
     private static final List<String> STATE = List.of("r");
-    private static final List<String> SCALARS = List.of("epsilon");
 
     public ScaleByAdaGrad {
         Params.scheduled(Params.EPSILON, epsilon);
+    }
+
+    @Override
+    public Param param() {
+        return Params.EPSILON;
+    }
+
+    @Override
+    public Schedule schedule() {
+        return epsilon;
     }
 
     @Override
@@ -19,23 +28,8 @@ public record ScaleByAdaGrad(Schedule epsilon) implements Transform {
     }
 
     @Override
-    public List<Binding> hyperParameters() {
-        return List.of(new Binding(Params.EPSILON, epsilon));
-    }
-
-    @Override
     public List<String> stateNames() {
         return STATE;
-    }
-
-    @Override
-    public List<String> scalarNames() {
-        return SCALARS;
-    }
-
-    @Override
-    public void scalars(long t, double[] out, int at) {
-        out[at] = Params.at(Params.EPSILON, epsilon, t);
     }
 
     @Override

@@ -4,13 +4,22 @@ import java.util.List;
 import org.optim4j.schedule.Schedule;
 
 /** Momentum's velocity (Optax's {@code trace}): s ← ρ·s + u; u ← s. After {@link ScaleByLearningRate} it is the spec's s = ρ·s − α·g. */
-public record Trace(Schedule rho) implements Transform {
+public record Trace(Schedule rho) implements OneParameterTransform {
     public static final String ID = "trace";
     private static final List<String> STATE = List.of("s");
-    private static final List<String> SCALARS = List.of("rho");
 
     public Trace {
         Params.scheduled(Params.RHO, rho);
+    }
+
+    @Override
+    public Param param() {
+        return Params.RHO;
+    }
+
+    @Override
+    public Schedule schedule() {
+        return rho;
     }
 
     @Override
@@ -19,23 +28,8 @@ public record Trace(Schedule rho) implements Transform {
     }
 
     @Override
-    public List<Binding> hyperParameters() {
-        return List.of(new Binding(Params.RHO, rho));
-    }
-
-    @Override
     public List<String> stateNames() {
         return STATE;
-    }
-
-    @Override
-    public List<String> scalarNames() {
-        return SCALARS;
-    }
-
-    @Override
-    public void scalars(long t, double[] out, int at) {
-        out[at] = Params.at(Params.RHO, rho, t);
     }
 
     @Override
