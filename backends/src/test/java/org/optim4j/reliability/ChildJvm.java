@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Starts a fresh JVM on the test class path, with the module flags this JVM was started with. */
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {
     }
 
-    static ProcessBuilder command(Class<?> mainClass, List<String> jvmOptions, String... args) {
+    public static ProcessBuilder command(Class<?> mainClass, List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>();
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         cmd.add(java.toString());
@@ -37,7 +37,7 @@ final class ChildJvm {
     }
 
     /** How a child JVM ended: its exit code and its output (stdout and stderr, merged). */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /**
@@ -47,7 +47,7 @@ final class ChildJvm {
      * fails with what it printed so far. Reading a pipe to its end before {@code waitFor(timeout)} would wait for
      * as long as the child runs, so the timeout could never fire and a hung child would hang the build.
      */
-    static Result run(ProcessBuilder command, Duration timeout, Path outputFile) throws IOException, InterruptedException {
+    public static Result run(ProcessBuilder command, Duration timeout, Path outputFile) throws IOException, InterruptedException {
         Process child = command.redirectErrorStream(true).redirectOutput(outputFile.toFile()).start();
         if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             child.destroyForcibly();
