@@ -42,7 +42,7 @@ import org.optim4j.spi.Buffer;
 class CheckpointBodyFuzzTest {
     private static final int HEADER = 8 + 4 + 8;
     private static final int TRAILER = 4;
-    private static final int MUTANTS_PER_FILE = 150;
+    private static final int MUTANTS_PER_FILE = 100;
 
     @TempDir
     Path dir;
