@@ -139,4 +139,78 @@ class FirstStepsTest {
         assertClose(new double[] {s1, s2, s3}, tr.state()[0], "s");
         assertClose(new double[] {r1, r2, r3}, tr.state()[1], "r");
     }
+
+    // ---------------------------------------------------------------- past τ, and Nesterov under a schedule
+
+    /** θ and the state buffers after each step of {@code rule} with the given gradients, from θ₀ = 1. */
+    private static Trace run(UpdateRule rule, float... gradients) {
+        Optimizer opt = Optimizer.create(rule, new ScalarBackend(), 1);
+        float[] theta = {1f};
+        double[] thetas = new double[gradients.length];
+        double[][] state = new double[rule.stateNames().size()][gradients.length];
+        for (int t = 0; t < gradients.length; t++) {
+            opt.step(theta, new float[] {gradients[t]});
+            thetas[t] = theta[0];
+            for (int b = 0; b < state.length; b++) {
+                state[b][t] = opt.state().buffers().get(b).get(0);
+            }
+        }
+        assertEquals(gradients.length, opt.state().step(), "step counter");
+        return new Trace(thetas, state);
+    }
+
+    /** Up to 5 float32 roundings of values near 1 (a formula error is off by 1e-3 or more). */
+    private static void assertNear(double[] expected, double[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-6, what + " after step " + i);
+        }
+    }
+
+    @Test
+    void sgdPastTheEndOfALinearDecay() {
+        // τ = 2: α₀ = 0.1, α₁ = 0.5·0.1 + 0.5·0.01 = 0.055, then α_t = α_τ = 0.01 for t = 2, 3, 4
+        // (continuing the line instead would give α₃ = −0.035, α₄ = −0.08).
+        Trace tr = run(new Sgd(Schedule.linearDecay(0.1, 0.01, 2)), 0.5f, 0.25f, -1f, 0.5f, 2f);
+        // θ₁ = 1 − 0.1·0.5 = 0.95; θ₂ = 0.95 − 0.055·0.25 = 0.93625; θ₃ = 0.93625 − 0.01·(−1) = 0.94625;
+        // θ₄ = 0.94625 − 0.01·0.5 = 0.94125; θ₅ = 0.94125 − 0.01·2 = 0.92125
+        assertNear(new double[] {0.95, 0.93625, 0.94625, 0.94125, 0.92125}, tr.theta(), "θ");
+    }
+
+    @Test
+    void nesterovReparametrisedUnderADecayPastItsEnd() {
+        // α: 0.1, 0.5·0.1 + 0.5·0.02 = 0.06, then 0.02, 0.02 (τ = 2); ρ = 0.9; s' = ρ·s − α_t·g; θ̃ += 1.9·s' − 0.9·s
+        Trace tr = run(new Nesterov(Schedule.linearDecay(0.1, 0.02, 2), 0.9), 0.5f, 0.25f, -1f, 0.5f);
+        // s₁ = −0.1·0.5 = −0.05                  θ̃₁ = 1 + 1.9·(−0.05) = 0.905
+        // s₂ = 0.9·(−0.05) − 0.06·0.25 = −0.06    θ̃₂ = 0.905 − 0.114 + 0.045 = 0.836
+        // s₃ = 0.9·(−0.06) − 0.02·(−1) = −0.034   θ̃₃ = 0.836 − 0.0646 + 0.054 = 0.8254
+        // s₄ = 0.9·(−0.034) − 0.02·0.5 = −0.0406  θ̃₄ = 0.8254 − 0.07714 + 0.0306 = 0.77886
+        assertNear(new double[] {0.905, 0.836, 0.8254, 0.77886}, tr.theta(), "θ̃");
+        assertNear(new double[] {-0.05, -0.06, -0.034, -0.0406}, tr.state()[0], "s");
+    }
+
+    @Test
+    void nesterovSpecFormUnderADecayPastItsEnd() {
+        // R(θ) = θ²/2, so g = θ + ρ·s at the look-ahead point; α: 0.1, 0.06, 0.02, 0.02; ρ = 0.9; s = ρ·s − α_t·g; θ += s
+        Optimizer opt = Optimizer.create(new Nesterov(Schedule.linearDecay(0.1, 0.02, 2), 0.9),
+                new ScalarBackend(), 1);
+        FloatArrayBuffer theta = FloatArrayBuffer.wrap(new float[] {1f});
+        List<Double> seen = new ArrayList<>();
+        GradientFunction identity = (point, gradient) -> {
+            seen.add(point.get(0));
+            gradient.set(0, point.get(0));
+        };
+        // t = 0: look 1;                                  s₁ = −0.1·1 = −0.1;                               θ₁ = 0.9
+        // t = 1: look 0.9 + 0.9·(−0.1) = 0.81;            s₂ = −0.09 − 0.06·0.81 = −0.1386;                 θ₂ = 0.7614
+        // t = 2: look 0.7614 − 0.12474 = 0.63666;         s₃ = −0.12474 − 0.02·0.63666 = −0.1374732;        θ₃ = 0.6239268
+        // t = 3: look 0.6239268 − 0.12372588 = 0.50020092; s₄ = −0.12372588 − 0.0100040184 = −0.1337298984; θ₄ = 0.4901969016
+        double[] look = {1, 0.81, 0.63666, 0.50020092};
+        double[] s = {-0.1, -0.1386, -0.1374732, -0.1337298984};
+        double[] th = {0.9, 0.7614, 0.6239268, 0.4901969016};
+        for (int t = 0; t < 4; t++) {
+            opt.step(theta, identity);
+            assertEquals(look[t], seen.get(t), 1e-6, "look-ahead point of step " + t);
+            assertEquals(s[t], opt.state().buffer("s").get(0), 1e-6, "s after step " + t);
+            assertEquals(th[t], theta.get(0), 1e-6, "θ after step " + t);
+        }
+    }
 }

@@ -3,17 +3,18 @@ package org.optim4j.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.optim4j.Optimizer;
 import org.optim4j.backend.Backends;
 import org.optim4j.rule.Adam;
@@ -30,6 +31,9 @@ import org.optim4j.spi.Buffer;
 class BackendResourcesTest {
     /** Generous: a leak of one 7 KB allocation per step shows; JIT code and metaspace noise does not. */
     private static final long MAX_OFF_HEAP_GROWTH = 64L << 20;
+
+    @TempDir
+    Path dir;
 
     @Test
     void backendThreadsAreDaemonsAndStopOnClose() throws Exception {
@@ -85,12 +89,11 @@ class BackendResourcesTest {
             // Small: ND4J's per-op overhead, not the size, sets its step time (10,000 steps of 64K took 100+ s
             // on the loaded 2-core machine, 4K about 20 s); a leak of per-step temporaries still shows.
             int n = 4096;
-            Process child = ChildJvm.command(OffHeapChild.class,
-                    List.of("-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC"), backend.name(), "" + n, "10000")
-                    .redirectErrorStream(true).start();
-            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(child.waitFor(120, TimeUnit.SECONDS));
-            assertEquals(0, child.exitValue(), out);
+            ChildJvm.Result child = ChildJvm.run(ChildJvm.command(OffHeapChild.class,
+                    List.of("-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC"), backend.name(), "" + n, "10000"),
+                    Duration.ofSeconds(120), dir.resolve("offheap-" + backend.name() + ".out"));
+            String out = child.output();
+            assertEquals(0, child.exitCode(), out);
             String[] f = out.lines().filter(l -> l.startsWith("rss ")).findFirst().orElseThrow().split(" ");
             long before = Long.parseLong(f[1]);
             long after = Long.parseLong(f[2]);

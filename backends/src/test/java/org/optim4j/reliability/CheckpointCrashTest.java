@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,9 @@ import org.optim4j.spi.Buffer;
  * Crash safety: a child JVM that checkpoints in a loop is killed with SIGKILL
  * ({@link Process#destroyForcibly()} on Linux) at random moments — during start-up and restore, between
  * writes and in the middle of writes — at least {@value #DEFAULT_KILLS} times by default (system property
- * {@code optim4j.crash.kills} for a longer run). After every kill the checkpoint on disk must load, hold
+ * {@code optim4j.crash.kills} for a longer run); a third of the kills are aimed at a write (they come just after
+ * the write's temporary file appears), and at least half of those must have left a half-written temporary file,
+ * so that the test cannot pass without killing writers mid-write. After every kill the checkpoint on disk must load, hold
  * at least the last step the child reported as saved (nothing lost), and equal bit for bit the state an
  * uninterrupted run has at that step (one of the states written, not a mix). Runs on the scalar backend:
  * what is tested is the file protocol, which no backend touches.
@@ -55,6 +58,8 @@ class CheckpointCrashTest {
         SplittableRandom random = new SplittableRandom(Long.getLong("optim4j.crash.seed", 20261128L));
         long started = System.nanoTime();
         int survived = 0;
+        int aimed = 0;
+        int aimedMidWrite = 0;
         int midWrite = 0;
         int beforeFirstSave = 0;
         long lastStep = -1;
@@ -76,16 +81,18 @@ class CheckpointCrashTest {
                 }
             });
             reader.start();
-            if (k % 2 == 0) {
-                // Kill while checkpointing: wait for the first save of this run, then a random moment.
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (savesThisRun.get() == 0 && child.isAlive() && System.nanoTime() < deadline) {
-                    Thread.sleep(2);
+            if (k % 3 == 0) {
+                // Aimed at a write: wait for the first save of this run, then for the next write's temporary
+                // file to appear, then kill after a random 0–1 ms (a write of 2.4 MB and its fsync take longer).
+                awaitFirstSave(child, savesThisRun, dir);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!hasTemporaryFile(dir) && child.isAlive() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
                 }
-                if (!child.isAlive()) {
-                    fail("checkpointing child died on its own with exit code " + child.exitValue() + ":\n"
-                            + Files.readString(dir.resolve("child.err")));
-                }
+                LockSupport.parkNanos(random.nextInt(1_000_000));
+            } else if (k % 3 == 1) {
+                // While checkpointing: wait for the first save of this run, then a random moment.
+                awaitFirstSave(child, savesThisRun, dir);
                 Thread.sleep(random.nextInt(250));
             } else {
                 // Kill at any moment, start-up and restore included.
@@ -103,7 +110,9 @@ class CheckpointCrashTest {
                 List<Path> temps = s.filter(p -> p.getFileName().toString().endsWith(".tmp")).collect(Collectors.toList());
                 if (!temps.isEmpty()) {
                     midWrite++;
+                    aimedMidWrite += k % 3 == 0 ? 1 : 0;
                 }
+                aimed += k % 3 == 0 ? 1 : 0;
                 for (Path t : temps) {
                     Files.delete(t);
                 }
@@ -125,9 +134,13 @@ class CheckpointCrashTest {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("CheckpointCrashTest: %d SIGKILLs survived of %d (%d left a half-written temporary file, "
-                + "%d came before the run's first save); final checkpoint at step %d; %.1f s%n",
-                survived, kills, midWrite, beforeFirstSave, lastStep, seconds);
+                + "%d of the %d kills aimed at a write; %d came before the run's first save); final checkpoint at step %d; "
+                + "%.1f s%n", survived, kills, midWrite, aimedMidWrite, aimed, beforeFirstSave, lastStep, seconds);
         assertEquals(kills, survived);
+        // The test is about kills in the middle of a write: without enough of them it would prove little. Aimed
+        // kills land there unless the write ends within the 0–1 ms delay; at least half of them must.
+        assertTrue(aimedMidWrite >= aimed / 2, "only " + aimedMidWrite + " of the " + aimed + " kills aimed at a write ("
+                + midWrite + " of all " + kills + ") left a half-written temporary file: too few kills landed mid-write");
         assertTrue(lastStep > 0, "no checkpoint was ever written");
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.collect(Collectors.toList())) {
@@ -135,5 +148,22 @@ class CheckpointCrashTest {
             }
         }
         Files.delete(dir);
+    }
+
+    private static void awaitFirstSave(Process child, AtomicLong savesThisRun, Path dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (savesThisRun.get() == 0 && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        if (!child.isAlive()) {
+            fail("checkpointing child died on its own with exit code " + child.exitValue() + ":\n"
+                    + Files.readString(dir.resolve("child.err")));
+        }
+    }
+
+    private static boolean hasTemporaryFile(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().endsWith(".tmp"));
+        }
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.optim4j.Optimizer;
 import org.optim4j.RuleCatalog;
 import org.optim4j.backend.Backends;
+import org.optim4j.backends.simd.SimdBackend;
 import org.optim4j.checkpoint.Checkpoint;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
@@ -21,10 +22,12 @@ import org.optim4j.spi.Buffer;
 /**
  * The documented thread-safety contract: distinct optimizers may run on distinct threads at the same
  * time on the shared backend instances of {@link Backends}. Every rule twice on every available backend,
- * all at once; each result must equal, bit for bit, the same run made alone.
+ * plus a private simd backend with more threads than this machine may have cores, all at once; each result
+ * must equal, bit for bit, the same run made alone. The size is above simd's split threshold, so the runs
+ * go through its thread hand-off (the optimizer that holds the workers splits, the others run alone).
  */
 class ConcurrentOptimizersTest {
-    private static final int SIZE = 20_000;
+    private static final int SIZE = SimdBackend.DEFAULT_MIN_SPLIT + 4_099;
     private static final int STEPS = 60;
 
     private static Checkpoint run(UpdateRule rule, Backend backend, CountDownLatch start) throws InterruptedException {
@@ -39,7 +42,9 @@ class ConcurrentOptimizersTest {
 
     @Test
     void distinctOptimizersOnSharedBackendsDoNotInterfere() throws Exception {
-        List<Backend> backends = Backends.available();
+        List<Backend> backends = new ArrayList<>(Backends.available());
+        SimdBackend five = new SimdBackend(5, 1024);
+        backends.add(five);
         List<UpdateRule> rules = RuleCatalog.rules();
         List<Checkpoint> alone = new ArrayList<>();
         for (Backend b : backends) {
@@ -67,8 +72,10 @@ class ConcurrentOptimizersTest {
             }
         } finally {
             pool.shutdownNow();
+            five.close();
         }
-        System.out.println("ConcurrentOptimizersTest: " + tasks + " optimizers on " + backends.size()
-                + " shared backend(s) ran concurrently, each bit-identical to its run alone");
+        System.out.println("ConcurrentOptimizersTest: " + tasks + " optimizers of " + SIZE + " parameters on "
+                + backends.size() + " backends (the shared ones and a private 5-thread simd) ran concurrently, "
+                + "each bit-identical to its run alone");
     }
 }

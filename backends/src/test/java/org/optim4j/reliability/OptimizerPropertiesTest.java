@@ -22,6 +22,7 @@ import org.optim4j.Optimizer;
 import org.optim4j.backend.Backends;
 import org.optim4j.backend.scalar.ScalarBackend;
 import org.optim4j.state.BufferData;
+import org.optim4j.backends.simd.SimdBackend;
 import org.optim4j.checkpoint.Checkpoint;
 import org.optim4j.rule.AdaGrad;
 import org.optim4j.rule.Adam;
@@ -47,6 +48,9 @@ class OptimizerPropertiesTest {
     /** Parity tolerance against the reference: |x − ref| ≤ ABS + REL·|ref|. */
     private static final double ABS = 1e-6;
     private static final double REL = 1e-5;
+
+    /** simd with 3 threads splitting from 128 elements: most sizes here go through its hand-off. */
+    private static final SimdBackend SPLITTING = new SimdBackend(3, 128);
 
     private static final AtomicLong tries = new AtomicLong();
     private static final AtomicLong rulesRefused = new AtomicLong();
@@ -129,9 +133,12 @@ class OptimizerPropertiesTest {
         }
         assertFalse(draw.bad, "an out-of-range hyper-parameter was accepted: " + rule);
 
-        int[] sizes = {0, 1, 2, 7, 8, 9, 16, 17, 31, 64, 100, 1000, 4099};
+        // Sizes above simd's split threshold and a simd backend that splits from 128 elements on, so that the
+        // threaded hand-off is exercised too.
+        int[] sizes = {0, 1, 2, 7, 8, 9, 16, 17, 31, 64, 100, 1000, 4099, SimdBackend.DEFAULT_MIN_SPLIT + 1, 70_001};
         int n = r.nextInt(4) == 0 ? r.nextInt(5000) : sizes[r.nextInt(sizes.length)];
-        List<Backend> available = Backends.available();
+        List<Backend> available = new ArrayList<>(Backends.available());
+        available.add(SPLITTING);
         Backend backend = available.get(r.nextInt(available.size()));
         NonFinitePolicy policy = NonFinitePolicy.values()[r.nextInt(3)];
         Optimizer opt = Optimizer.builder(rule).backend(backend).parameterCount(n).nonFinitePolicy(policy).build();
@@ -262,6 +269,7 @@ class OptimizerPropertiesTest {
 
     @AfterContainer
     static void report() {
+        SPLITTING.close();
         System.out.printf("OptimizerPropertiesTest: %d tries, %d calls: %d rules refused (out-of-range hyper-parameters), "
                         + "%d calls matched the reference, %d bad calls refused with nothing changed, "
                         + "%d non-finite gradients failed cleanly, %d skipped, %d passed through (UNCHECKED)%n",

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optim4j.Optimizer;
@@ -67,11 +67,9 @@ class ResumeInFreshProcessTest {
         }
         Path jobFile = dir.resolve("jobs.tsv");
         Files.write(jobFile, jobs, StandardCharsets.UTF_8);
-        Process child = ChildJvm.command(ResumeChild.class, List.of("-Xmx512m"), jobFile.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
-        assertEquals(0, child.exitValue(), "child JVM failed:\n" + output);
+        ChildJvm.Result child = ChildJvm.run(ChildJvm.command(ResumeChild.class, List.of("-Xmx512m"), jobFile.toString()),
+                Duration.ofSeconds(120), dir.resolve("child.out"));
+        assertEquals(0, child.exitCode(), "child JVM failed:\n" + child.output());
         int compared = 0;
         for (int i = 0; i < jobs.size(); i++) {
             Checkpoint resumed = Checkpoint.read(outputs.get(i));

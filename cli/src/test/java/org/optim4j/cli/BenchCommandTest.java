@@ -10,14 +10,21 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optim4j.backend.BackendProfile;
 import org.optim4j.backend.Backends;
 import org.optim4j.benchmarks.BenchBackends;
+import org.openjdk.jmh.annotations.Param;
 import org.optim4j.benchmarks.BenchRules;
+import org.optim4j.benchmarks.StepBenchmark;
+import org.optim4j.benchmarks.peers.Dl4jUpdaterBenchmark;
 import org.optim4j.benchmarks.report.JmhResults;
 import org.optim4j.benchmarks.report.Measurement;
+import org.optim4j.benchmarks.report.Report;
 import org.optim4j.rule.UpdateRule;
 import picocli.CommandLine;
 
@@ -53,10 +60,24 @@ class BenchCommandTest {
                 "--profile", profile.toString(), "--json");
         assertEquals(0, code, err.toString());
 
-        int backends = BenchBackends.available().size();
-        int expected = BenchRules.IDS.size() * (backends + 2) + 5; // + two rooflines per rule, + DL4J's five rules
+        // What the run must produce, from the benchmarks' own parameters: each rule on each available backend,
+        // the two rooflines of each rule, and DL4J on each rule its benchmark has (not from BenchCommand's count).
+        Set<String> keys = new TreeSet<>();
+        for (String rule : params(StepBenchmark.class, "rule")) {
+            for (String backend : BenchBackends.available()) {
+                keys.add(backend + " " + rule);
+            }
+            keys.add(Report.ROOFLINE + " " + rule);
+            keys.add(Report.ROOFLINE_ONE_THREAD + " " + rule);
+        }
+        for (String rule : params(Dl4jUpdaterBenchmark.class, "rule")) {
+            keys.add(Report.DL4J + " " + rule);
+        }
+        int expected = keys.size();
         List<Measurement> measured = JmhResults.read(results);
-        assertEquals(expected, measured.size(), "every benchmark produced a result\n" + err);
+        assertEquals(keys, measured.stream().map(m -> m.implementation() + " " + m.rule())
+                .collect(Collectors.toCollection(TreeSet::new)), "every benchmark produced a result\n" + err);
+        assertEquals(expected, measured.size(), "one result per benchmark\n" + err);
         JsonObject json = JsonParser.parseString(out.toString()).getAsJsonObject();
         assertEquals(expected, json.getAsJsonArray("results").size());
         for (JsonElement row : json.getAsJsonArray("results")) {
@@ -105,5 +126,10 @@ class BenchCommandTest {
         java.nio.file.Files.writeString(notes, "{}");
         assertEquals(2, bench("--from", notes.toString(), "--profile", dir.resolve("p").toString()));
         assertTrue(err.toString().contains("notes.json"), err.toString());
+    }
+
+    /** The values of the JMH {@code @Param} on {@code field} of {@code benchmark}. */
+    private static List<String> params(Class<?> benchmark, String field) throws NoSuchFieldException {
+        return List.of(benchmark.getField(field).getAnnotation(Param.class).value());
     }
 }

@@ -23,6 +23,7 @@ import org.optim4j.rule.Rules;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.schedule.Schedule;
 import org.optim4j.transform.Param;
+import org.optim4j.checkpoint.Checkpoint;
 import picocli.CommandLine;
 
 class TrainCommandTest {
@@ -109,9 +110,11 @@ class TrainCommandTest {
         assertTrue(rule.err().contains("'lbfgs'"), rule.err());
 
         Result hidden = run("train", "--hidden", "12,x");
+        assertEquals(2, hidden.exitCode(), hidden.err());
         assertTrue(hidden.err().contains("--hidden") && hidden.err().contains("12,x"), hidden.err());
 
         Result lr = run("train", "--rule", "sgd", "--lr", "-1", "--epochs", "1");
+        assertEquals(2, lr.exitCode(), lr.err());
         assertTrue(lr.err().contains("alpha") && lr.err().contains("-1"), lr.err());
 
         Result compareRule = run("train", "--compare", "--rule", "sgd");
@@ -135,17 +138,27 @@ class TrainCommandTest {
     void resumingACheckpointContinuesExactlyAsAnUninterruptedRun(@TempDir Path dir) throws IOException {
         String[] common = {"train", "--rule", "adam", "--hidden", "16", "--no-progress", "--warmup-epochs", "0",
                 "--backend", "scalar", "--seed", "7"};
-        Result whole = run(concat(common, "--epochs", "4"));
+        String[] resumeCommon = {"train", "--hidden", "16", "--no-progress", "--warmup-epochs", "0",
+                "--backend", "scalar", "--seed", "7"};
+        Path wholeFile = dir.resolve("whole.ckpt");
+        Result whole = run(concat(common, "--epochs", "4", "--checkpoint", wholeFile.toString()));
         assertEquals(0, whole.exitCode(), whole.err());
         Path file = dir.resolve("adam.ckpt");
         Result first = run(concat(common, "--epochs", "2", "--checkpoint", file.toString()));
         assertEquals(0, first.exitCode(), first.err());
         assertTrue(Files.size(file) > 0, "checkpoint written");
 
-        Result second = run(concat(new String[] {"train", "--hidden", "16", "--no-progress", "--warmup-epochs", "0",
-                "--backend", "scalar", "--seed", "7"}, "--epochs", "4", "--resume", file.toString()));
+        Path resumedFile = dir.resolve("resumed.ckpt");
+        Result second = run(concat(resumeCommon, "--epochs", "4", "--resume", file.toString(),
+                "--checkpoint", resumedFile.toString()));
         assertEquals(0, second.exitCode(), second.err());
         assertTrue(second.out().contains("resumed from " + file + " after epoch 2"), second.out());
+        // Exactly: parameters, optimizer state and step counter after epoch 4, bit for bit.
+        Checkpoint uninterrupted = Checkpoint.read(wholeFile);
+        Checkpoint resumed = Checkpoint.read(resumedFile);
+        assertEquals(uninterrupted.step(), resumed.step());
+        assertEquals(uninterrupted, resumed, "after epoch 4, the resumed run differs from the uninterrupted one");
+        // And the printed epochs agree (to the 4 decimals printed).
         List<String> expected = epochLines(whole.out());
         assertEquals(4, expected.size(), whole.out());
         assertEquals(expected.subList(0, 2), epochLines(first.out()));
@@ -162,13 +175,26 @@ class TrainCommandTest {
         assertEquals(0, lower.exitCode(), lower.err());
         assertTrue(lower.out().contains("α=0.0001"), lower.out());
 
+        // --rule with --resume is refused: the rule comes from the checkpoint.
+        Result withRule = run(concat(common, "--epochs", "4", "--resume", file.toString()));
+        assertEquals(2, withRule.exitCode(), withRule.err());
+        assertTrue(withRule.err().contains("--resume takes the rule from the checkpoint"), withRule.err());
+
+        // A damaged checkpoint is refused, naming the file and what is wrong with it.
+        byte[] good = Files.readAllBytes(file);
+        Path flipped = dir.resolve("flipped.ckpt");
+        byte[] bad = good.clone();
+        bad[good.length / 2] ^= 0x40;
+        Files.write(flipped, bad);
+        Result corrupt = run(concat(resumeCommon, "--epochs", "4", "--resume", flipped.toString()));
+        assertEquals(2, corrupt.exitCode(), corrupt.err());
+        assertTrue(corrupt.err().contains("--resume " + flipped) && corrupt.err().contains("corrupt: CRC32C"),
+                corrupt.err());
         Files.write(file, new byte[] {1, 2, 3});
-        Result corrupt = run(concat(common, "--epochs", "4", "--resume", file.toString()));
-        assertTrue(corrupt.exitCode() != 0);
-        assertTrue(corrupt.err().contains("--resume takes the rule from the checkpoint"), corrupt.err());
-        Result corrupt2 = run("train", "--epochs", "4", "--hidden", "16", "--resume", file.toString());
-        assertTrue(corrupt2.exitCode() != 0);
-        assertTrue(corrupt2.err().contains("--resume " + file), corrupt2.err());
+        Result truncated = run("train", "--epochs", "4", "--hidden", "16", "--resume", file.toString());
+        assertEquals(2, truncated.exitCode(), truncated.err());
+        assertTrue(truncated.err().contains("--resume " + file) && truncated.err().contains("not a checkpoint"),
+                truncated.err());
     }
 
     @Test

@@ -145,11 +145,72 @@ class BackendsChoiceTest {
         assertTrue(c.reason().contains("recommends 'gpu-only'"), c.reason());
     }
 
+    /** A heap backend whose (composed) kernels compute what scalar's do, after spinning {@value #SLOW_MICROS} µs per call. */
+    private static final class Slow implements Backend {
+        private final ScalarBackend inner = new ScalarBackend();
+
+        @Override
+        public String name() {
+            return "slow";
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.yes();
+        }
+
+        @Override
+        public Buffer allocate(int length) {
+            return inner.allocate(length);
+        }
+
+        @Override
+        public boolean owns(Buffer buffer) {
+            return inner.owns(buffer);
+        }
+
+        @Override
+        public Optional<Kernel> kernel(KernelKey key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public java.util.Set<KernelKey> kernelKeys() {
+            return java.util.Set.of();
+        }
+
+        /** Every chain runs composed here (as on scalar), after the spin. */
+        @Override
+        public Kernel composed(Kernel k) {
+            return (scalars, buffers, from, to) -> {
+                long end = System.nanoTime() + SLOW_MICROS * 1000;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                k.apply(scalars, buffers, from, to);
+            };
+        }
+    }
+
+    /** Scalar's Adam over 4096 parameters takes a few µs here; this is two orders of magnitude more. */
+    private static final long SLOW_MICROS = 500;
+
     @Test
     void withoutAProfileTheCandidatesAreMeasured() {
         Backends.Choice c = Backends.choose(Adam.defaults(), 4096, dir.resolve("absent"), HERE, List.of(scalar, twin));
-        assertTrue(c.backend() == scalar || c.backend() == twin);
         assertTrue(c.reason().contains("measurement of adam over 4096 parameters"), c.reason());
         assertTrue(c.reason().contains("twin") && c.reason().contains("scalar"), c.reason());
+    }
+
+    /** The measurement picks the fastest candidate, wherever it is in the list. */
+    @Test
+    void theFastestMeasuredCandidateWins() {
+        Backend slow = new Slow();
+        for (List<Backend> candidates : List.of(List.of(slow, scalar), List.of(scalar, slow))) {
+            Backends.Choice c = Backends.choose(Adam.defaults(), 4096, dir.resolve("absent"), HERE, candidates);
+            assertSame(scalar, c.backend(), "candidates " + candidates.stream().map(Backend::name).toList()
+                    + ": the slow one was chosen (" + c.reason() + ")");
+            assertTrue(c.reason().contains("fastest") && c.reason().contains("slow"), c.reason());
+        }
     }
 }

@@ -65,9 +65,9 @@ public final class SimdBackend extends HeapBackend {
         }
     }
 
-    /** Uses every available processor. */
+    /** Uses every available processor ({@link Runtime#availableProcessors()}, however many). */
     public SimdBackend() {
-        this(Math.min(32, Runtime.getRuntime().availableProcessors()));
+        this(Runtime.getRuntime().availableProcessors());
     }
 
     /** Uses {@code threads} threads in all, the caller included ({@code 1}: no worker threads). */
@@ -76,12 +76,13 @@ public final class SimdBackend extends HeapBackend {
     }
 
     /**
-     * Uses {@code threads} threads in all (1 to 32), and splits only buffers of at least
-     * {@code minSplitElements} elements (machines with idle cores gain from a lower threshold).
+     * Uses {@code threads} threads in all (at least 1; no upper limit: one worker thread per thread beyond
+     * the caller), and splits only buffers of at least {@code minSplitElements} elements (machines with idle
+     * cores gain from a lower threshold).
      */
     public SimdBackend(int threads, int minSplitElements) {
-        if (threads < 1 || threads > 32) {
-            throw new IllegalArgumentException("threads must be in [1, 32], got " + threads);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         if (minSplitElements < 0) {
             throw new IllegalArgumentException("minSplitElements must be >= 0, got " + minSplitElements);

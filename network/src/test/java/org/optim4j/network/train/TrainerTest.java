@@ -86,11 +86,19 @@ class TrainerTest {
         float[] thetaTilde = params(reparam);
         double maxDiff = 0;
         double maxStep = 0;
+        double maxTheta = 0;
         for (int i = 0; i < theta.length; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(theta[i] + rho * s[i] - thetaTilde[i]));
             maxStep = Math.max(maxStep, Math.abs(s[i]));
+            maxTheta = Math.max(maxTheta, Math.abs(thetaTilde[i]));
         }
         assertTrue(maxStep > 1e-3, "the run should have moved the parameters");
-        assertTrue(maxDiff < 1e-3, "θ + ρ·s and θ̃ differ by " + maxDiff + " after one epoch");
+        // The forms round differently: at most about an ulp of the largest parameter (2^-23·max|θ̃|) per step, over
+        // the epoch's steps. Measured: 3.1e-7 after 45 steps with max|θ̃| = 1.02, against a bound of 5.5e-6; with α
+        // 0.003% off in one form they differ by 1.7e-5 (0.1% off: 8.5e-3).
+        long steps = spec.optimizer().state().step();
+        double tolerance = steps * 0x1.0p-23 * maxTheta;
+        assertTrue(maxDiff <= tolerance, "θ + ρ·s and θ̃ differ by " + maxDiff + " after one epoch of " + steps
+                + " steps (tolerance " + tolerance + ")");
     }
 }

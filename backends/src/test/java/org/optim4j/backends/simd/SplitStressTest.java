@@ -1,0 +1,163 @@
+package org.optim4j.backends.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.optim4j.spi.Buffer;
+import org.optim4j.spi.FloatArrayBuffer;
+import org.optim4j.spi.Kernel;
+import org.optim4j.rule.Sgd;
+import org.optim4j.spi.Chains;
+import org.optim4j.spi.KernelKey;
+import org.optim4j.spi.StepScalars;
+
+/**
+ * The hand-off of {@link RangeSplitter} under stress: one shared backend with more threads than this
+ * machine has cores, called with alternating sizes whose part counts differ (so some workers have no
+ * part in every other call), through the public kernel API. The kernel is SGD with α = −1 and g = 1,
+ * i.e. {@code θ += 1} (exact in float32), so each element must end up incremented exactly once per call
+ * that covered it: a part run twice, run with another call's fields or not run at all shows as a count.
+ *
+ * <p>Found in review (issue 10): with 32 threads alternating 32,769 elements (31 parts) and 65,536 (32 parts),
+ * a worker whose part did not exist in one call could claim it against that call's epoch while the next call's
+ * fields were being written, and run it twice.
+ */
+class SplitStressTest {
+    /** Bounded in time, for CI: the loop stops at this many calls or after this long, whichever comes first. */
+    private static final long MAX_MILLIS = Long.getLong("optim4j.stress.millis", 1_500);
+    private static final int MAX_CALLS = Integer.getInteger("optim4j.stress.calls", 2_000_000);
+    private static final int MIN_CALLS = 2_000;
+
+    private record Outcome(long calls, long wrongElements, long extraIncrements, List<String> examples) {
+    }
+
+    private static Outcome hammer(int threads, int minSplit, int[] sizes) {
+        int max = 0;
+        for (int n : sizes) {
+            max = Math.max(max, n);
+        }
+        float[] theta = new float[max];
+        float[] g = new float[max];
+        java.util.Arrays.fill(g, 1f);
+        Buffer[] buffers = {FloatArrayBuffer.wrap(theta), FloatArrayBuffer.wrap(g)};
+        StepScalars minusOne = sgdScalars(-1);
+        long[] callsOfSize = new long[sizes.length];
+        long calls = 0;
+        try (SimdBackend backend = new SimdBackend(threads, minSplit)) {
+            Kernel sgd = backend.kernel(KernelKey.of(Sgd.of(1))).orElseThrow();
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.MILLISECONDS.toNanos(MAX_MILLIS);
+            // On a loaded machine, go on past the deadline until MIN_CALLS, but never past 4 deadlines.
+            long hardDeadline = start + 4 * TimeUnit.MILLISECONDS.toNanos(MAX_MILLIS);
+            // Exact while every count stays below 2^24.
+            while (calls < Math.min(MAX_CALLS, 1 << 23) && ((calls & 255) != 0 || System.nanoTime() < deadline
+                    || (calls < MIN_CALLS && System.nanoTime() < hardDeadline))) {
+                int k = (int) (calls % sizes.length);
+                sgd.apply(minusOne, buffers, 0, sizes[k]);
+                callsOfSize[k]++;
+                calls++;
+            }
+        }
+        long wrong = 0;
+        long extra = 0;
+        List<String> examples = new ArrayList<>();
+        for (int i = 0; i < max; i++) {
+            long expected = 0;
+            for (int k = 0; k < sizes.length; k++) {
+                if (i < sizes[k]) {
+                    expected += callsOfSize[k];
+                }
+            }
+            long actual = (long) theta[i];
+            if (actual != expected) {
+                wrong++;
+                extra += actual - expected;
+                if (examples.size() < 5) {
+                    examples.add("θ[" + i + "] = " + actual + ", expected " + expected);
+                }
+            }
+        }
+        return new Outcome(calls, wrong, extra, examples);
+    }
+
+    private static void check(int threads, int minSplit, int... sizes) {
+        Outcome o = hammer(threads, minSplit, sizes);
+        System.out.printf("SplitStressTest: %d threads, sizes %s: %d calls, %d wrong elements (%d extra increments)%n",
+                threads, java.util.Arrays.toString(sizes), o.calls(), o.wrongElements(), o.extraIncrements());
+        assertTrue(o.calls() >= 256, "too few calls to mean anything: " + o.calls());
+        assertEquals(0, o.wrongElements(), threads + " threads, sizes " + java.util.Arrays.toString(sizes) + ", "
+                + o.calls() + " calls: " + o.wrongElements() + " elements updated a wrong number of times ("
+                + o.extraIncrements() + " extra increments), e.g. " + o.examples());
+    }
+
+    /** The case of the review: 31 and 32 parts. */
+    @Test
+    void thirtyTwoThreadsAlternatingPartCounts() {
+        check(32, SimdBackend.DEFAULT_MIN_SPLIT, 32_769, 65_536);
+    }
+
+    /**
+     * Many workers with no part in every other call: 32 threads, 2 parts then 32. Before the fix this failed
+     * in every run (3 s runs: 768, 1,920 and 1,344 elements wrong after 35K, 29K and 61K calls).
+     */
+    @Test
+    void thirtyTwoThreadsAlternatingFewAndAllParts() {
+        check(32, 128, 128, 32 * 64);
+    }
+
+    /**
+     * Beyond the former 32-thread limit: 64 threads cycling 3, 64 and 33 parts; 130 threads (parts past the first
+     * 64 and 128) cycling 130, 2 and 129 parts.
+     */
+    @Test
+    void manyThreadsAlternatingPartCounts() {
+        check(64, 128, 3 * 64, 64 * 64, 64 * 64 + 63);
+        check(130, 128, 130 * 64, 2 * 64, 129 * 64);
+    }
+
+    /** More threads than a word has bits: still bitwise the result of one thread, and close() stops every worker. */
+    @Test
+    void aHundredThreadsGiveTheBitsOfOne() throws InterruptedException {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        SimdBackend many = new SimdBackend(100, 128);
+        java.util.Set<Thread> started = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        started.removeAll(before);
+        assertEquals(99, started.stream().filter(t -> t.getName().startsWith("optim4j-simd-worker-")).count());
+        assertEquals(100, many.threads());
+        try (SimdBackend one = new SimdBackend(1)) {
+            int n = 100 * 64 * 3 + 17;
+            org.optim4j.rule.UpdateRule adam = org.optim4j.rule.Adam.defaults();
+            float[][] results = new float[2][];
+            int k = 0;
+            for (SimdBackend b : List.of(one, many)) {
+                org.optim4j.Optimizer opt = org.optim4j.Optimizer.create(adam, b, n);
+                float[] theta = new float[n];
+                for (int step = 0; step < 5; step++) {
+                    float[] g = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        g[i] = (float) Math.sin(i * 0.37 + step);
+                    }
+                    opt.step(theta, g);
+                }
+                results[k++] = theta;
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], "100 threads vs 1");
+        }
+        many.close();
+        for (Thread t : started) {
+            t.join(10_000);
+            assertTrue(!t.isAlive(), t.getName() + " still runs after close()");
+        }
+    }
+
+    /** SGD's scalars with α = {@code alpha} (θ ← θ − α·g; α = −1 makes the kernel θ += g). */
+    private static StepScalars sgdScalars(double alpha) {
+        StepScalars s = Chains.newScalars(Sgd.of(1).transforms());
+        s.values()[0] = alpha;
+        return s;
+    }
+}
