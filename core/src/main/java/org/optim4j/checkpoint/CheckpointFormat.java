@@ -196,7 +196,8 @@ final class CheckpointFormat {
                 }
                 return cp;
             } catch (IllegalArgumentException e) {
-                throw new CheckpointException(file, "invalid content: " + e.getMessage(), e);
+                throw new CheckpointException(file, e.getMessage().startsWith("corrupt:") ? e.getMessage()
+                        : "invalid content: " + e.getMessage(), e);
             }
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "no checkpoint file");

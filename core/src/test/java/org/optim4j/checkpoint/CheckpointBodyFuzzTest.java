@@ -1,6 +1,7 @@
 package org.optim4j.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -212,10 +213,18 @@ class CheckpointBodyFuzzTest {
         if (cp.parameterCount() <= 1 << 20) { // a state-only SGD checkpoint can claim any count: nothing to hold it
             Optimizer opt = Optimizer.builder(cp.rule()).backend(new ScalarBackend()).parameterCount(cp.parameterCount())
                     .build();
-            if (cp.hasParameters()) {
-                cp.restore(opt, opt.newBuffer());
+            org.optim4j.spi.Buffer theta = cp.hasParameters() ? opt.newBuffer() : null;
+            boolean sameLayout = cp.snapshot().tensors().equals(opt.tensors())
+                    && cp.snapshot().groups().get(0).name().equals(opt.groups().get(0).name())
+                    && cp.snapshot().groups().get(0).ranges().equals(opt.groups().get(0).ranges());
+            if (sameLayout) {
+                cp.restore(opt, theta);
             } else {
-                cp.restore(opt, null);
+                // A mutated tensor or group name or range: a valid snapshot of another layout, which a load refuses.
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cp.restore(opt, theta));
+                assertTrue(e.getMessage().contains("tensor layout") || e.getMessage().contains("group"),
+                        what + ": " + e.getMessage());
+                assertEquals(0, opt.state().step(), what);
             }
         }
     }
