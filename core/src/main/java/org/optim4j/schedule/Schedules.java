@@ -50,6 +50,15 @@ public final class Schedules {
                 "linear"), p -> OneCycle.momentum(dbl(p, "baseMomentum"), dbl(p, "maxMomentum"), lng(p, "totalSteps"),
                 dbl(p, "pctStart"), flag(p, "threePhase"), flag(p, "linear")));
         defaults("onecycle_momentum", "pctStart", 0.3, "threePhase", 0L, "linear", 0L);
+        register("plateau", List.of("initialLr", "factor", "patience", "threshold", "cooldown", "minLr", "mode",
+                "thresholdMode", "eps", "lr", "best", "badCount", "cooldownCounter", "observations"),
+                p -> new ReduceOnPlateau(dbl(p, "initialLr"), dbl(p, "factor"), lng(p, "patience"), dbl(p, "threshold"),
+                        lng(p, "cooldown"), dbl(p, "minLr"), flag(p, "mode"), flag(p, "thresholdMode"), dbl(p, "eps"))
+                        .withState(dbl(p, "lr"), dbl(p, "best"), lng(p, "badCount"), lng(p, "cooldownCounter"),
+                                lng(p, "observations")));
+        defaults("plateau", "factor", 0.1, "patience", 10L, "threshold", 1e-4, "cooldown", 0L, "minLr", 0.0, "mode", 0L,
+                "thresholdMode", 0L, "eps", 1e-8, "lr", Double.NaN, "best", Double.NaN, "badCount", 0L,
+                "cooldownCounter", 0L, "observations", 0L);
         registerVariadic("join", Join::decode, body -> parseJoin("join:" + body, body));
     }
 
@@ -187,7 +196,10 @@ public final class Schedules {
     /** Whether a parameter of this name is a whole number (a step count or a flag) in the text and in checkpoints. */
     private static boolean integral(String name) {
         return name.equals("tau") || name.endsWith("Steps") || name.equals("stepSize") || name.equals("period")
-                || name.equals("t0") || name.equals("tMult") || name.equals("threePhase") || name.equals("linear");
+                || name.equals("t0") || name.equals("tMult") || name.equals("threePhase") || name.equals("linear")
+                || name.equals("patience") || name.equals("cooldown") || name.equals("mode")
+                || name.equals("thresholdMode") || name.equals("badCount") || name.equals("cooldownCounter")
+                || name.equals("observations");
     }
 
     /** A '+' that starts the next part of a join (not the sign of an exponent, 1e+4). */

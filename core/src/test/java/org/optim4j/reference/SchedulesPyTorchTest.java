@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import org.optim4j.schedule.ReduceOnPlateau;
 import org.optim4j.schedule.Schedule;
 import org.optim4j.schedule.Schedules;
 
@@ -23,7 +24,10 @@ import org.optim4j.schedule.Schedules;
  */
 class SchedulesPyTorchTest {
 
-    record Fixture(String name, String text, double[] lr, String momentumText, double[] momentum) {
+    record Fixture(String name, String text, double[] lr, String momentumText, double[] momentum, double[] metric) {
+        boolean plateau() {
+            return metric != null;
+        }
     }
 
     static List<Fixture> load() throws IOException {
@@ -33,26 +37,27 @@ class SchedulesPyTorchTest {
                 StandardCharsets.UTF_8))) {
             String line;
             String[] head = null;
-            double[] lr = null, mom = null;
+            double[] lr = null, mom = null, metric = null;
             String momText = null;
             while ((line = r.readLine()) != null) {
                 String[] w = line.trim().split(" ");
                 switch (w[0]) {
-                    case "schedule" -> {
+                    case "schedule", "plateau" -> {
                         if (head != null) {
-                            out.add(new Fixture(head[1], head[2], lr, momText, mom));
+                            out.add(new Fixture(head[1], head[2], lr, momText, mom, metric));
                         }
                         head = w;
-                        lr = mom = null;
+                        lr = mom = metric = null;
                         momText = null;
                     }
                     case "lr" -> lr = values(w);
                     case "momentum_spec" -> momText = w[1];
                     case "momentum" -> mom = values(w);
+                    case "metric" -> metric = values(w);
                     default -> throw new IllegalStateException("bad fixture line: " + line);
                 }
             }
-            out.add(new Fixture(head[1], head[2], lr, momText, mom));
+            out.add(new Fixture(head[1], head[2], lr, momText, mom, metric));
         }
         return out;
     }
@@ -84,7 +89,7 @@ class SchedulesPyTorchTest {
 
     @Test
     void everyScheduleEqualsPyTorchsLearningRatesAtEveryStep() throws IOException {
-        List<Fixture> fixtures = load();
+        List<Fixture> fixtures = load().stream().filter(f -> !f.plateau()).toList();
         assertEquals(14, fixtures.size());
         StringBuilder report = new StringBuilder();
         for (Fixture f : fixtures) {
@@ -103,5 +108,33 @@ class SchedulesPyTorchTest {
             assertEquals(s, Schedule.parse(s.toString()), f.name() + ": " + s);
         }
         System.out.print(report);
+    }
+
+    /**
+     * ReduceLROnPlateau fed the fixture's metric after every step: the rate before the first step and after every
+     * observation equal PyTorch's; halfway through, the schedule goes through its checkpoint form and the copy goes
+     * on exactly as the original.
+     */
+    @Test
+    void plateauEqualsReduceLROnPlateauAndResumesFromItsCheckpointForm() throws IOException {
+        List<Fixture> fixtures = load().stream().filter(Fixture::plateau).toList();
+        assertEquals(3, fixtures.size());
+        for (Fixture f : fixtures) {
+            ReduceOnPlateau p = (ReduceOnPlateau) Schedule.parse(f.text());
+            double[] seen = new double[f.lr().length];
+            seen[0] = p.value(0);
+            for (int t = 0; t < f.metric().length; t++) {
+                if (t == f.metric().length / 2) {
+                    Schedule.Encodable e = Schedules.encodable(p);
+                    ReduceOnPlateau copy = (ReduceOnPlateau) Schedules.create(e.kind(), e.parameters());
+                    assertEquals(p, copy, f.name());
+                    p = copy;
+                }
+                p.observe(f.metric()[t]);
+                seen[t + 1] = p.value(t + 1);
+            }
+            double w = worst(f.name(), t -> seen[(int) t], f.lr());
+            System.out.printf("%-30s %-55s worst %.2e%n", f.name(), f.text(), w);
+        }
     }
 }
