@@ -99,7 +99,7 @@ class ScheduleKindsTest {
         Path file = dir.resolve("p.ckpt");
         Checkpoint.capture(a, org.optim4j.spi.FloatArrayBuffer.wrap(theta)).write(file);
         Checkpoint cp = Checkpoint.read(file);
-        ReduceOnPlateau restored = ReduceOnPlateau.of(cp.rule());
+        ReduceOnPlateau restored = ReduceOnPlateau.of(cp.rule().learningRate());
         assertEquals(plateau, restored);
         assertTrue(restored.observe(1.0), "the second bad observation after the restore reduces");
         assertTrue(plateau.observe(1.0));

@@ -21,7 +21,7 @@ import org.optim4j.internal.Check;
  * <p>Checkpoints: its configuration <em>and</em> its state (current rate, best, bad count, cooldown counter, number
  * of observations) are its schedule parameters ({@link #parameters()}), so a checkpoint of an optimizer that uses it
  * stores it with the rule and gives it back, state included; after a restore take the instance from the restored
- * rule ({@link #of(org.optim4j.rule.UpdateRule)}) and keep feeding that one. Text form (command line):
+ * rule ({@link #of(Schedule)}) and keep feeding that one. Text form (command line):
  * {@code plateau:α0[,factor,patience,threshold,cooldown,minLr,mode,thresholdMode,eps]} with PyTorch's defaults
  * (0.1, 10, 1e-4, 0, 0, 0 = min / 1 = max, 0 = rel / 1 = abs, 1e-8).
  *
@@ -83,16 +83,16 @@ public final class ReduceOnPlateau implements Schedule.Encodable {
     }
 
     /**
-     * The plateau schedule that is {@code rule}'s learning rate.
+     * The plateau schedule that a rule's learning rate is: {@code ReduceOnPlateau.of(rule.learningRate())}, e.g. of
+     * the rule a checkpoint gives back.
      *
-     * @throws IllegalArgumentException if the rule's learning rate is not one
+     * @throws IllegalArgumentException if it is another schedule
      */
-    public static ReduceOnPlateau of(org.optim4j.rule.UpdateRule rule) {
-        if (rule.learningRate() instanceof ReduceOnPlateau p) {
+    public static ReduceOnPlateau of(Schedule learningRate) {
+        if (learningRate instanceof ReduceOnPlateau p) {
             return p;
         }
-        throw new IllegalArgumentException("rule '" + rule.id() + "' has the learning rate " + rule.learningRate()
-                + ", not a plateau schedule");
+        throw new IllegalArgumentException("the learning rate " + learningRate + " is not a plateau schedule");
     }
 
     /**
