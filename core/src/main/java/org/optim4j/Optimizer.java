@@ -213,7 +213,8 @@ public final class Optimizer implements AutoCloseable {
     public List<String> kernelsInUse() {
         List<String> out = new ArrayList<>();
         for (GroupPlan p : plans) {
-            out.add(p.group.name() + ": " + p.description);
+            out.add(p.group.name() + ": " + (p.accumulator == null ? ""
+                    : AccumulateGradients.ID + " (k = " + p.accumulate + ", in the optimizer), then ") + p.description);
         }
         return out;
     }

@@ -165,14 +165,15 @@ public final class Schedules {
                     + kindNames() + " (or a plain number)");
         }
         Function<String, Schedule> parser;
+        Map<String, Number> defaults;
         synchronized (Schedules.class) {
             parser = PARSERS.get(kindName);
+            defaults = DEFAULTS.getOrDefault(kindName, Map.of());
         }
         if (parser != null) {
             return parser.apply(t.substring(colon + 1));
         }
         String[] parts = t.substring(colon + 1).split(",");
-        Map<String, Number> defaults = DEFAULTS.getOrDefault(kindName, Map.of());
         int required = k.parameterNames().size() - defaults.size();
         if (parts.length < required || parts.length > k.parameterNames().size()) {
             throw new IllegalArgumentException("schedule '" + kindName + ":" + String.join(",", k.parameterNames())
