@@ -9,8 +9,12 @@ import org.optim4j.internal.Check;
 
 /**
  * The registry of schedule kinds: how a schedule is stored in a checkpoint (kind and named parameters) and
- * parsed on the command line ({@code kind:p1,p2,…}). Built in: {@code constant} and {@code linear}; more
- * kinds are added with {@link #register(String, List, Function)}.
+ * parsed on the command line ({@code kind:p1,p2,…}). Built in: {@code constant}, {@code fixed}, {@code linear},
+ * {@code step}, {@code multistep}, {@code exponential}, {@code polynomial}, {@code cosine}, {@code cosine_restarts},
+ * {@code warmup}, {@code onecycle}, {@code onecycle_momentum}, {@code plateau} and {@code join} (text form
+ * {@code s0+s1@b1+…}); docs/schedules.md lists them with their PyTorch equivalents. More kinds are added with
+ * {@link #register(String, List, Function)} or, for a parameter list that varies,
+ * {@link #registerVariadic(String, Function, Function)}.
  */
 public final class Schedules {
     /** A registered kind: its parameter names, in order, and how to build it from values by name. */
