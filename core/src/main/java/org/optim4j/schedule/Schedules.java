@@ -207,8 +207,8 @@ public final class Schedules {
                 || name.equals("observations");
     }
 
-    /** A '+' that starts the next part of a join (not the sign of an exponent, 1e+4). */
-    private static final java.util.regex.Pattern JOIN = java.util.regex.Pattern.compile("(?<![eE])\\+");
+    /** A '+' after a digit or a letter other than e: the start of the next part of a join (not a sign: 1e+4, :+0.1). */
+    private static final java.util.regex.Pattern JOIN = java.util.regex.Pattern.compile("(?<=[0-9.A-DF-Za-df-z])\\+");
 
     private static Schedule parseJoin(String text, String body) {
         String[] parts = JOIN.split(body, -1);
