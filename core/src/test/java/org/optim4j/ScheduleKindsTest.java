@@ -46,6 +46,7 @@ class ScheduleKindsTest {
         // 1e+4 is a number, not a join.
         assertEquals(OneCycle.rate(0.1, 100, 0.3, 25, 1e4, false, false), Schedule.parse("onecycle:0.1,100,0.3,25,1e+4"));
         assertEquals(new CosineAnnealing(0.1, 0, 5), Schedule.parse("cosine:+0.1,0,5"));
+        assertEquals(s, Schedule.parse("join:" + s), "the explicit join: prefix");
         assertEquals(Join.of(new CosineAnnealing(0.1, 0.001, 90), 90, new ConstantRate(1e-3)),
                 Schedule.parse("cosine:0.1,1E-3,90+1e-3@90"));
     }
