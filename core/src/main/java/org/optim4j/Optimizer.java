@@ -24,6 +24,7 @@ import org.optim4j.state.OptimizerSnapshot;
 import org.optim4j.state.ParameterGroup;
 import org.optim4j.state.Range;
 import org.optim4j.state.TensorSlot;
+import org.optim4j.transform.AccumulateGradients;
 import org.optim4j.transform.Transform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,14 @@ import org.slf4j.LoggerFactory;
  * check (Σg² is finite exactly when every element is; only then is the index of a bad element searched) and
  * the norm of a leading {@link org.optim4j.transform.ClipByGlobalNorm}, which then folds into the fused kernel
  * as a gradient scale.
+ *
+ * <h2>Gradient accumulation</h2>
+ * A group whose chain starts with {@link AccumulateGradients} (k) adds every call's gradient to its state buffer
+ * {@value AccumulateGradients#STATE} and updates only on every k-th call, with the mean of the k gradients, through
+ * the rest of its chain (fused when the backend has a kernel for it). The step counter ({@link OptimizerState#step()})
+ * counts calls; the rest of the chain sees t = ⌊step/k⌋ (its schedules, its bias corrections), and the update is
+ * applied on the calls with step mod k = k − 1. A call that only accumulates returns true. The buffer is state:
+ * snapshots and checkpoints carry a half-accumulated gradient.
  *
  * <h2>Failures lose nothing</h2>
  * Every public method validates all of its arguments (null, length, backend, aliasing, a closed optimizer, a
@@ -204,7 +213,8 @@ public final class Optimizer implements AutoCloseable {
     public List<String> kernelsInUse() {
         List<String> out = new ArrayList<>();
         for (GroupPlan p : plans) {
-            out.add(p.group.name() + ": " + p.description);
+            out.add(p.group.name() + ": " + (p.accumulator == null ? ""
+                    : AccumulateGradients.ID + " (k = " + p.accumulate + ", in the optimizer), then ") + p.description);
         }
         return out;
     }
@@ -444,13 +454,15 @@ public final class Optimizer implements AutoCloseable {
         boolean check = nonFinitePolicy != NonFinitePolicy.UNCHECKED;
         boolean finite = true;
         for (GroupPlan p : plans) {
-            if (check || p.leadingScalers > 0) {
+            if (check || (p.leadingScalers > 0 && p.accumulator == null)) {
                 double sum = 0;
                 for (int r = 0; r < p.from.length; r++) {
                     sum += backend.sumOfSquares(gradient, p.from[r], p.to[r]);
                 }
                 finite &= Double.isFinite(sum);
-                p.reduced(sum, atPoint);
+                if (p.accumulator == null) {
+                    p.reduced(sum, atPoint);
+                }
             }
         }
         if (check && !finite && !admit(gradient, layout)) {
@@ -609,6 +621,12 @@ public final class Optimizer implements AutoCloseable {
     /** One group's chain, prepared for this backend: scalars, kernels and argument arrays, reused every step. */
     private final class GroupPlan {
         final ParameterGroup group;
+        /** k of a leading {@link AccumulateGradients} (the chain below is the rest), else 1. */
+        final long accumulate;
+        /** Its state buffer, or null. */
+        final Buffer accumulator;
+        /** Whether this call applies the update (always when not accumulating). */
+        boolean applies = true;
         /** The group's ranges as arrays: a step iterates them without an iterator. */
         final int[] from;
         final int[] to;
@@ -634,7 +652,20 @@ public final class Optimizer implements AutoCloseable {
             this.group = group;
             this.from = group.ranges().stream().mapToInt(Range::from).toArray();
             this.to = group.ranges().stream().mapToInt(Range::to).toArray();
-            this.chain = group.rule().transforms();
+            List<Transform> all = group.rule().transforms();
+            this.accumulate = all.get(0) instanceof AccumulateGradients a ? a.steps() : 1;
+            this.chain = accumulate == 1 && !(all.get(0) instanceof AccumulateGradients) ? all : all.subList(1, all.size());
+            this.accumulator = all.get(0) instanceof AccumulateGradients ? state.buffer(AccumulateGradients.STATE) : null;
+            for (Transform t : chain) {
+                if (t instanceof AccumulateGradients) {
+                    throw new IllegalArgumentException("rule '" + group.rule().id() + "': " + AccumulateGradients.ID
+                            + " must be the first transform of the chain (it decides whether the rest runs)");
+                }
+            }
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("rule '" + group.rule().id() + "' has nothing after "
+                        + AccumulateGradients.ID);
+            }
             int lead = 0;
             while (lead < chain.size() && chain.get(lead).reduction() == Transform.Reduction.SCALE_BY_SUM_OF_SQUARES) {
                 lead++;
@@ -674,7 +705,10 @@ public final class Optimizer implements AutoCloseable {
                 }
             }
             this.tailOffset = scalars.values().length - (tailScalars == null ? 0 : tailScalars.values().length);
-            List<String> ruleState = group.rule().stateNames();
+            List<String> ruleState = new ArrayList<>();
+            for (Transform t : chain) {
+                ruleState.addAll(t.stateNames());
+            }
             this.args = new Buffer[2 + ruleState.size()];
             for (int i = 0; i < ruleState.size(); i++) {
                 args[2 + i] = state.buffer(ruleState.get(i));
@@ -688,6 +722,10 @@ public final class Optimizer implements AutoCloseable {
                     }
                     la = i;
                 }
+            }
+            if (la >= 0 && accumulator != null) {
+                throw new IllegalArgumentException("rule '" + group.rule().id() + "': gradient accumulation cannot be "
+                        + "combined with a look-ahead transform (the look-ahead point moves only on applied steps)");
             }
             if (la >= 0) {
                 List<Transform> twin = new ArrayList<>(chain);
@@ -706,7 +744,8 @@ public final class Optimizer implements AutoCloseable {
 
         /** Computes this step's scalars (checking scheduled values): the first thing a step does, before any write. */
         void prepare(long t, boolean atPoint) {
-            Chains.compute(chain, t, scalars);
+            applies = t % accumulate == accumulate - 1;
+            Chains.compute(chain, t / accumulate, scalars);
             if (atPoint && atPointChain != null) {
                 Chains.compute(atPointChain, t, atPointScalars);
             }
@@ -742,6 +781,40 @@ public final class Optimizer implements AutoCloseable {
         }
 
         void run(Buffer theta, Buffer gradient, boolean atPoint) {
+            if (accumulator != null) {
+                // Σg over the micro-batches in the state buffer; on the k-th, the mean replaces the gradient.
+                for (int r = 0; r < from.length; r++) {
+                    for (int i = from[r]; i < to[r]; i++) {
+                        double sum = accumulator.get(i) + gradient.get(i);
+                        accumulator.set(i, applies ? sum / accumulate : sum);
+                    }
+                }
+                if (!applies) {
+                    return;
+                }
+                if (leadingScalers > 0) {
+                    double sum = 0;
+                    for (int r = 0; r < from.length; r++) {
+                        sum += backend.sumOfSquares(accumulator, from[r], to[r]);
+                    }
+                    reduced(sum, false);
+                }
+                gradient = accumulator;
+            }
+            try {
+                runChain(theta, gradient, atPoint);
+            } finally {
+                if (accumulator != null) {
+                    for (int r = 0; r < from.length; r++) {
+                        for (int i = from[r]; i < to[r]; i++) {
+                            accumulator.set(i, 0);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void runChain(Buffer theta, Buffer gradient, boolean atPoint) {
             Kernel k;
             StepScalars s;
             if (atPoint && atPointChain != null) {

@@ -32,6 +32,7 @@ import org.optim4j.network.train.Trainer.EpochResult;
 import org.optim4j.rule.RuleType;
 import org.optim4j.rule.Rules;
 import org.optim4j.rule.UpdateRule;
+import org.optim4j.schedule.ReduceOnPlateau;
 import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
@@ -94,7 +95,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--hp", paramLabel = "KEY=VALUE,…",
             description = "The rule's hyper-parameters by name or alias, e.g. --hp rho2=0.95,eps=1e-7; a value is a "
-                    + "number or a schedule (linear:α0,ατ,τ). The rest keep their defaults (listed below).")
+                    + "number or a schedule (any --schedule form without '=': linear:α0,ατ,τ, cosine:…, a join s0+s1@b). "
+                    + "The rest keep their defaults (listed below).")
     String hp;
 
     @Option(names = "--lr", paramLabel = "α", description = "Constant learning rate (learning_rate). Default per rule: sgd "
@@ -103,7 +105,17 @@ final class TrainCommand implements Callable<Integer> {
     Double lr;
 
     @Option(names = "--schedule", paramLabel = "SPEC",
-            description = "Learning-rate schedule instead of --lr: linear:α0,ατ,τ (linear decay over τ steps), or a number.")
+            description = "Learning-rate schedule instead of --lr, over optimizer steps t = 0, 1, … (PyTorch's "
+                    + "lr_scheduler stepped once per step; docs/schedules.md): a number (constant), or KIND:VALUES — "
+                    + "linear:α0,ατ,τ; step:α0,γ,n; multistep:α0,γ,m1,m2,…; exponential:α0,γ; "
+                    + "polynomial:α0,αend,T,power; cosine:αmax,αmin,T (periodic after T, as CosineAnnealingLR); "
+                    + "cosine_restarts:αmax,αmin,T0,Tmult; warmup:αstart,αpeak,W; "
+                    + "onecycle:maxLr,T[,pctStart,divFactor,finalDivFactor,threePhase(0/1),linear(0/1)]; "
+                    + "plateau:α0[,factor,patience,threshold,cooldown,minLr,mode(0 min/1 max),thresholdMode(0 rel/1 abs)] "
+                    + "(reduce-on-plateau, fed the epoch's training loss; its state is checkpointed — do not repeat "
+                    + "it on --resume, or it starts afresh). Join schedules with + and the step each starts at: "
+                    + "warmup:0.001,0.1,500+cosine:0.1,0.001,9500@500 (each part counts steps from its start). "
+                    + "Any other hyper-parameter takes the same forms in --hp, e.g. --hp beta1=onecycle_momentum:0.85,0.95,T.")
     String schedule;
 
     @Option(names = "--rho", paramLabel = "ρ",
@@ -252,6 +264,10 @@ final class TrainCommand implements Callable<Integer> {
                 console.printf(Locale.ROOT, "epoch %3d/%d  train loss %-9s  test accuracy %-6s  %9s samples/s%n",
                         e + 1, epochs, Fmt.sig(result.trainLoss()), Fmt.sig(result.testAccuracy()),
                         Fmt.rate(result.samplesPerSecond()));
+                Schedule alpha = run.rule().hyperParameters().get(Params.LEARNING_RATE.name());
+                if (alpha instanceof ReduceOnPlateau plateau && plateau.observe(result.trainLoss())) {
+                    console.printf(Locale.ROOT, "(plateau: learning rate reduced to %s)%n", Fmt.sig(plateau.rate()));
+                }
                 console.flush();
                 if (checkpoint != null) {
                     save(run);

@@ -197,6 +197,35 @@ class TrainCommandTest {
                 truncated.err());
     }
 
+    /**
+     * A plateau schedule is fed each epoch's training loss; its state goes into the checkpoint, so a resumed run
+     * reduces the rate exactly when the uninterrupted one does. A join of warm-up and cosine is taken as is.
+     */
+    @Test
+    void plateauScheduleResumesWithItsStateAndAJoinIsAccepted(@TempDir Path dir) throws IOException {
+        String[] common = {"train", "--rule", "sgd", "--hidden", "8", "--no-progress", "--warmup-epochs", "0",
+                "--backend", "scalar", "--seed", "3"};
+        String plateau = "plateau:0.2,0.5,0,0.5";
+        Result whole = run(concat(common, "--epochs", "4", "--schedule", plateau));
+        assertEquals(0, whole.exitCode(), whole.err());
+        assertTrue(whole.out().contains("(plateau: learning rate reduced to"), whole.out());
+        Path file = dir.resolve("p.ckpt");
+        Result first = run(concat(common, "--epochs", "2", "--schedule", plateau, "--checkpoint", file.toString()));
+        assertEquals(0, first.exitCode(), first.err());
+        Result second = run("train", "--hidden", "8", "--no-progress", "--warmup-epochs", "0", "--backend", "scalar",
+                "--seed", "3", "--epochs", "4", "--resume", file.toString());
+        assertEquals(0, second.exitCode(), second.err());
+        List<String> expected = epochLines(whole.out());
+        assertEquals(expected.subList(0, 2), epochLines(first.out()));
+        assertEquals(expected.subList(2, 4), epochLines(second.out()), "epochs 3 and 4 after the resume");
+
+        Result joined = run(concat(common, "--epochs", "1", "--schedule", "warmup:0.01,0.2,20+cosine:0.2,0.001,200@20"));
+        assertEquals(0, joined.exitCode(), joined.err());
+        Result bad = run(concat(common, "--epochs", "1", "--schedule", "warmup:0.01,0.2,20+cosine:0.2,0.001,200"));
+        assertEquals(2, bad.exitCode(), bad.err());
+        assertTrue(bad.err().contains("schedule@step"), bad.err());
+    }
+
     @Test
     void helpListsEveryRegisteredRuleWithItsHyperParametersAndDefaults() {
         Result help = run("train", "--help");

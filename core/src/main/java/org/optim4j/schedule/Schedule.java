@@ -32,7 +32,9 @@ public interface Schedule {
 
     /**
      * Parses the textual form used by the command line: a plain number ({@code 0.01}) is a constant;
-     * otherwise {@code kind:p1,p2,…} for any kind registered in {@link Schedules} ({@code linear:α0,ατ,τ}).
+     * otherwise {@code kind:p1,p2,…} for any kind registered in {@link Schedules} ({@code linear:α0,ατ,τ},
+     * {@code cosine:αmax,αmin,T}, …), or a join of such forms {@code s0+s1@b1+s2@b2…} (part i from step b_i on,
+     * counting steps from there); docs/schedules.md has the grammar.
      *
      * @throws IllegalArgumentException naming the text when it cannot be parsed or is out of range
      */

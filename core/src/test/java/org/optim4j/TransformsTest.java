@@ -1,0 +1,129 @@
+package org.optim4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.optim4j.backend.scalar.ScalarBackend;
+import org.optim4j.checkpoint.Checkpoint;
+import org.optim4j.rule.Adam;
+import org.optim4j.rule.Nesterov;
+import org.optim4j.rule.Sgd;
+import org.optim4j.rule.UpdateRule;
+import org.optim4j.schedule.Schedule;
+import org.optim4j.transform.AccumulateGradients;
+import org.optim4j.transform.ClipByGlobalNorm;
+import org.optim4j.transform.ClipByValue;
+import org.optim4j.rule.Transforms;
+
+/** Gradient transforms in front of a rule: ids, accumulation's state, counters and refusals. (Values: TransformsPyTorchTest.) */
+class TransformsTest {
+    private static final ScalarBackend SCALAR = new ScalarBackend();
+
+    @Test
+    void prependNamesTheChainAndACheckpointRefusesItNamingTheId() {
+        UpdateRule r = Transforms.prepend(Adam.of(1e-3), ClipByValue.of(0.5), Transforms.l2(1e-4));
+        assertEquals("clip_by_value+add_decayed_weights+adam", r.id());
+        assertEquals(List.of("clip_value", "weight_decay", "rho1", "rho2", "epsilon", "learning_rate"),
+                List.copyOf(r.hyperParameters().keySet()));
+        Optimizer o = Optimizer.create(r, SCALAR, 2);
+        o.step(new float[] {1, 2}, new float[] {3, -0.25f});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(o));
+        assertTrue(e.getMessage().contains("clip_by_value+add_decayed_weights+adam"), e.getMessage());
+    }
+
+    @Test
+    void clipByValueClampsEachElementAndChecksItsScheduleAtEveryStep() {
+        Optimizer o = Optimizer.create(Transforms.prepend(Sgd.of(1), ClipByValue.of(0.5)), SCALAR, 3);
+        float[] theta = {0, 0, 0};
+        o.step(theta, new float[] {2, -0.25f, -7});
+        assertArrayEquals(new float[] {-0.5f, 0.25f, 0.5f}, theta);
+        assertThrows(IllegalArgumentException.class, () -> ClipByValue.of(0));
+        Optimizer late = Optimizer.create(Transforms.prepend(Sgd.of(1), new ClipByValue(t -> 1 - t)), SCALAR, 1);
+        float[] one = {0};
+        late.step(one, new float[] {1});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> late.step(one, new float[] {1}));
+        assertTrue(e.getMessage().startsWith("clip_value at step 1 is 0.0"), e.getMessage());
+        assertEquals(1, late.state().step());
+    }
+
+    /** A snapshot taken half-way through an accumulation carries the partial sum: the resumed run is bit-identical. */
+    @Test
+    void accumulationLivesInTheStateAndResumesMidCycle() {
+        UpdateRule rule = Transforms.accumulate(Adam.of(0.01), 3);
+        assertEquals(List.of(AccumulateGradients.STATE, "s", "r"), rule.stateNames());
+        Optimizer a = Optimizer.create(rule, SCALAR, 2);
+        float[] theta = {1, -1};
+        for (int call = 0; call < 5; call++) {
+            a.step(theta, new float[] {call, 1 - call});
+        }
+        assertEquals(5, a.state().step());
+        assertArrayEquals(new float[] {3 + 4, -2 - 3}, a.state().buffer(AccumulateGradients.STATE).toFloatArray());
+        Optimizer b = Optimizer.create(rule, SCALAR, 2);
+        b.load(a.snapshot());
+        float[] copy = theta.clone();
+        for (int call = 5; call < 11; call++) {
+            a.step(theta, new float[] {call, 1 - call});
+            b.step(copy, new float[] {call, 1 - call});
+        }
+        assertArrayEquals(theta, copy);
+        assertEquals(11, b.state().step());
+        assertArrayEquals(new float[] {9 + 10, -8 - 9}, b.state().buffer(AccumulateGradients.STATE).toFloatArray(),
+                "updates at calls 2, 5, 8 (each clears the sum); calls 9 and 10 are accumulated");
+    }
+
+    @Test
+    void aNonFiniteMicroBatchIsSkippedWithoutBeingAccumulated() {
+        Optimizer o = Optimizer.builder(Transforms.accumulate(Sgd.of(1), 2)).backend(SCALAR).parameterCount(1)
+                .nonFinitePolicy(NonFinitePolicy.SKIP_STEP).build();
+        float[] theta = {0};
+        assertTrue(o.step(theta, new float[] {2}));
+        assertFalse(o.step(theta, new float[] {Float.NaN}));
+        assertEquals(1, o.state().step());
+        assertEquals(0, theta[0]);
+        assertTrue(o.step(theta, new float[] {4}));
+        assertEquals(-3, theta[0], 0, "the mean of 2 and 4");
+    }
+
+    /** Clipping after accumulation clips the mean of the micro-batches, not each one. */
+    @Test
+    void clipAfterAccumulationClipsTheMean() {
+        UpdateRule rule = Transforms.accumulate(Transforms.prepend(Sgd.of(1), new ClipByGlobalNorm(Schedule.fixed(1))), 2);
+        Optimizer o = Optimizer.create(rule, SCALAR, 2);
+        float[] theta = {0, 0};
+        o.step(theta, new float[] {6, 0});
+        o.step(theta, new float[] {0, 8}); // mean (3, 4), norm 5 → (0.6, 0.8)
+        assertArrayEquals(new float[] {-0.6f, -0.8f}, theta, 1e-7f);
+    }
+
+    @Test
+    void accumulationMustComeFirstAndRefusesALookahead() {
+        UpdateRule late = Transforms.prepend(Transforms.accumulate(Sgd.of(1), 2), ClipByValue.of(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizer.create(late, SCALAR, 1));
+        assertTrue(e.getMessage().contains("must be the first"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Optimizer.create(Transforms.accumulate(Nesterov.of(0.1, 0.9), 2), SCALAR, 1));
+        assertTrue(e.getMessage().contains("look-ahead"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new AccumulateGradients(0));
+    }
+
+    /**
+     * Per-tensor norm clipping is not a transform (the optimizer's reductions are per group, over the group's
+     * input): it is one group per tensor, each with clip_by_global_norm, and each tensor is then clipped by its own
+     * norm.
+     */
+    @Test
+    void perTensorClippingIsOneGroupPerTensor() {
+        ParameterSet params = ParameterSet.builder().add("W", 2).add("b", 2).build(SCALAR);
+        UpdateRule clipped = Transforms.prepend(Sgd.of(1), new ClipByGlobalNorm(Schedule.fixed(1)));
+        Optimizer o = Optimizer.builder(clipped).backend(SCALAR).layout(params).group("b", clipped, "b").build();
+        ParameterSet grads = params.newLike();
+        grads.flat().copyFrom(new float[] {3, 4, 0.3f, 0.4f});
+        o.step(params, grads);
+        assertArrayEquals(new float[] {-0.6f, -0.8f, -0.3f, -0.4f}, params.flat().toFloatArray(), 1e-7f);
+    }
+}
