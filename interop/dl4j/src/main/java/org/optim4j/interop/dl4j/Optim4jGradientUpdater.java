@@ -38,10 +38,10 @@ import org.optim4j.transform.Transform;
  *       gradient view is then overwritten with 0 − θ₀ = −u (exact). Cost: one scratch array of the block's length
  *       (made once, outside any workspace), one fill and one extra read/write pass per step.</li>
  * </ul>
- * {@code -Doptim4j.dl4j.updateForm=false} forces the scratch form for Adam too (to measure the difference).
+ * {@code -Doptim4j.dl4j.updateForm=false} (read when DL4J instantiates the updater) forces the scratch form for
+ * Adam too, to measure the difference.
  */
 final class Optim4jGradientUpdater implements GradientUpdater<Optim4jUpdater> {
-    private static final boolean UPDATE_FORM = !"false".equals(System.getProperty("optim4j.dl4j.updateForm"));
     private static volatile Backend f32;
     private static volatile Backend f64;
 
@@ -76,9 +76,10 @@ final class Optim4jGradientUpdater implements GradientUpdater<Optim4jUpdater> {
             leadAt[i] = leadAt[i - 1] + chain.get(i - 1).scalarNames().size();
         }
         String key = KernelKey.of(chain).value();
-        if (UPDATE_FORM && key.equals(ScaleByAdam.ID + "+" + ScaleByLearningRate.ID)) {
+        boolean updateFormAllowed = !"false".equals(System.getProperty("optim4j.dl4j.updateForm"));
+        if (updateFormAllowed && key.equals(ScaleByAdam.ID + "+" + ScaleByLearningRate.ID)) {
             updateForm = 1;
-        } else if (UPDATE_FORM && key.equals(ScaleByAdamDl4j.ID + "+" + ScaleByLearningRate.ID)) {
+        } else if (updateFormAllowed && key.equals(ScaleByAdamDl4j.ID + "+" + ScaleByLearningRate.ID)) {
             updateForm = 2;
         } else {
             updateForm = 0;
