@@ -122,7 +122,12 @@ class Dl4jNetworkTest {
 
     @Test
     void saveWithUpdaterAndResumeBitIdentically() throws Exception {
-        MultiLayerNetwork net = net(Optim4jUpdater.parse("adam", "lr=linear:0.01,0.001,200"));
+        saveAndResume(Optim4jUpdater.parse("adam", "lr=linear:0.01,0.001,200")); // update form
+        saveAndResume(Optim4jUpdater.parse("momentum", "lr=0.05,rho=0.9"));     // scratch form
+    }
+
+    private static void saveAndResume(IUpdater updater) throws Exception {
+        MultiLayerNetwork net = net(updater);
         fit(net, 30);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, out, true);
@@ -137,6 +142,26 @@ class Dl4jNetworkTest {
         assertArrayEquals(net.params().toFloatVector(), restored.params().toFloatVector());
         assertArrayEquals(net.getUpdater().getStateViewArray().toFloatVector(),
                 restored.getUpdater().getStateViewArray().toFloatVector());
+    }
+
+    @Test
+    void perLayerUpdatersTrainAndRoundTrip() {
+        MultiLayerConfiguration c = new NeuralNetConfiguration.Builder().seed(42).weightInit(WeightInit.XAVIER)
+                .updater(new Adam(0.01)).list()
+                .layer(new DenseLayer.Builder().nIn(64).nOut(32).activation(Activation.RELU)
+                        .updater(Optim4jUpdater.of("rmsprop", java.util.Map.of("lr", 0.002))).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(32).nOut(10)
+                        .activation(Activation.SOFTMAX).updater(Optim4jUpdater.parse("nesterov", "lr=0.05,rho=0.9"))
+                        .biasUpdater(Optim4jUpdater.of("sgd", java.util.Map.of("lr", 0.1))).build())
+                .build();
+        assertEquals(c, MultiLayerConfiguration.fromJson(c.toJson()));
+        MultiLayerNetwork net = new MultiLayerNetwork(c);
+        net.init();
+        assertEquals(3, ((MultiLayerUpdater) net.getUpdater()).getUpdaterBlocks().size());
+        fit(net, 3 * batches.size());
+        double a = accuracy(net);
+        System.out.printf("per-layer rmsprop / nesterov / sgd (bias): accuracy %.4f after 3 epochs%n", a);
+        assertTrue(a > 0.85, "accuracy " + a);
     }
 
     @Test
