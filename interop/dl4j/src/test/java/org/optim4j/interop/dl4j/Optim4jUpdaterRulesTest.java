@@ -121,6 +121,36 @@ class Optim4jUpdaterRulesTest {
     }
 
     @Test
+    void float64BlocksRunOnTheFloat64Path() {
+        for (String id : new String[] {"adam", "momentum", "rmsprop"}) {
+            Optim4jUpdater cfg = Optim4jUpdater.of(id);
+            UpdateRule rule = Rules.create(id, Map.of());
+            INDArray view = Nd4j.zeros(DataType.DOUBLE, 1, cfg.stateSize(N));
+            GradientUpdater u = cfg.instantiate(view, true);
+            double[] ref = new double[N];
+            double[] theta = new double[N];
+            Optimizer opt = Optimizer.create(rule, Backends.byName("scalar-f64"), N);
+            float[][] g = grads(11);
+            for (int t = 0; t < g.length; t++) {
+                double[] gd = new double[N];
+                for (int i = 0; i < N; i++) {
+                    gd[i] = g[t][i];
+                }
+                INDArray ga = Nd4j.createFromArray(gd.clone()).reshape(1, N);
+                u.applyUpdater(ga, t, 0);
+                double[] upd = ga.toDoubleVector();
+                for (int i = 0; i < N; i++) {
+                    theta[i] -= upd[i];
+                }
+                opt.step(ref, gd);
+            }
+            for (int i = 0; i < N; i++) {
+                assertEquals(ref[i], theta[i], 1e-12 * (1 + Math.abs(ref[i])), id + " element " + i);
+            }
+        }
+    }
+
+    @Test
     void schedulesAreReadAtDl4jsIterationAndEpoch() {
         Optim4jUpdater opt = Optim4jUpdater.parse("sgd", "lr=linear:0.1,0.01,10");
         assertEquals(0.1, opt.getLearningRate(0, 0), 1e-12);
