@@ -6,7 +6,6 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -19,8 +18,6 @@ import org.optim4j.spi.Chains;
 import org.optim4j.spi.Kernel;
 import org.optim4j.spi.KernelKey;
 import org.optim4j.spi.StepScalars;
-import org.optim4j.transform.ScaleByAdam;
-import org.optim4j.transform.ScaleByLearningRate;
 import org.optim4j.transform.Transform;
 
 /**
@@ -30,16 +27,16 @@ import org.optim4j.transform.Transform;
  * <p>optim4j's kernels compute θ ← θ + u in place, while DL4J wants the update −u written into the gradient view
  * (it then does θ.subi(update)). Two ways, chosen per chain:
  * <ul>
- *   <li><b>update form</b> (Adam, both conventions): ND4J's native Adam op, which optim4j's {@code nd4j} kernel
- *       runs with ε' = ε·√(1−ρ₂^(t+1)) for the spec's Adam (and with ε as is for DL4J's), run in place on the
- *       gradient view: it writes the update there directly; no copy, no scratch.</li>
- *   <li><b>scratch form</b> (every other chain): the chain's kernel (fused when the backend has one, else composed)
+ *   <li><b>update form</b> (every built-in chain but AdamW's, and {@code adam_dl4j}): the {@code nd4j} backend's
+ *       kernel for the chain (the same native op or BLAS calls, same scalars; see {@link UpdateForms}) with its
+ *       last step θ −= update left out, so the update stays in the gradient view: no copy, no scratch.</li>
+ *   <li><b>scratch form</b> (any other chain, e.g. one with a leading clip or a rule of the user's): the chain's kernel (fused when the backend has one, else composed)
  *       runs with a zeroed scratch θ₀ = 0 in place of the parameters, so afterwards θ₀ = 0 + u = u exactly; the
  *       gradient view is then overwritten with 0 − θ₀ = −u (exact). Cost: one scratch array of the block's length
  *       (made once, outside any workspace), one fill and one extra read/write pass per step.</li>
  * </ul>
  * {@code -Doptim4j.dl4j.updateForm=false} (read when DL4J instantiates the updater) forces the scratch form for
- * Adam too, to measure the difference.
+ * every chain, to measure the difference.
  */
 final class Optim4jGradientUpdater implements GradientUpdater<Optim4jUpdater> {
     private static volatile Backend f32;
@@ -52,8 +49,8 @@ final class Optim4jGradientUpdater implements GradientUpdater<Optim4jUpdater> {
     private final StepScalars scalars;
     private final int leading;
     private final int[] leadAt;
-    /** 0: scratch form; 1: spec Adam in update form; 2: DL4J Adam in update form. */
-    private final int updateForm;
+    /** The chain's update form, or null for the scratch form. */
+    private final UpdateForms.Form updateForm;
     private INDArray[] state;
     private Buffer[] args;
     private Backend backend;
@@ -77,16 +74,15 @@ final class Optim4jGradientUpdater implements GradientUpdater<Optim4jUpdater> {
         }
         String key = KernelKey.of(chain).value();
         boolean updateFormAllowed = !"false".equals(System.getProperty("optim4j.dl4j.updateForm"));
-        if (updateFormAllowed && key.equals(ScaleByAdam.ID + "+" + ScaleByLearningRate.ID)) {
-            updateForm = 1;
-        } else if (updateFormAllowed && key.equals(ScaleByAdamDl4j.ID + "+" + ScaleByLearningRate.ID)) {
-            updateForm = 2;
-        } else {
-            updateForm = 0;
-        }
+        this.updateForm = updateFormAllowed ? UpdateForms.FORMS.get(key) : null;
         if (stateNames.isEmpty()) {
             state = new INDArray[0];
         }
+    }
+
+    /** True when this chain runs in update form (no scratch). */
+    boolean inUpdateForm() {
+        return updateForm != null;
     }
 
     @Override
@@ -152,11 +148,8 @@ final class Optim4jGradientUpdater implements GradientUpdater<Optim4jUpdater> {
         Chains.compute(chain, iteration, scalars);
         Nd4jBuffer g = Nd4jBuffer.wrap(gradient);
         INDArray gv = g.array();
-        if (updateForm != 0) {
-            double[] c = scalars.values();
-            double eps = updateForm == 1 ? c[2] * Math.sqrt(c[4]) : c[2];
-            // The op's argument order: gradient, v (r), m (s); in place on the gradient.
-            Nd4j.exec(new AdamUpdater(gv, state[1], state[0], c[5], c[0], c[1], eps, iteration));
+        if (updateForm != null) {
+            updateForm.apply(scalars.values(), gv, state, iteration);
             return;
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {

@@ -19,8 +19,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * A timed benchmark (not run in CI): a full DL4J fit step on an MLP of ≥ 10M parameters with DL4J's Adam and
- * with the optim4j adapter (spec Adam, DL4J-convention Adam, and a scratch-form rule: momentum vs DL4J's
- * Nesterovs-free equivalent is not the same rule, so momentum is reported alone), alternating in one run.
+ * with the optim4j adapter (spec Adam, DL4J-convention Adam, SGD; update form and forced scratch form), alternating
+ * in one run.
  * The updater phase is {@code MultiLayerUpdater.update} on the step's gradient, timed separately.
  *
  * <pre>
@@ -41,12 +41,13 @@ public final class Dl4jFitBenchmark {
             ds.getLabels().putScalar(r, r % out, 1);
         }
         String[] names = {"DL4J Adam", "optim4j adam_dl4j", "optim4j adam (spec)", "optim4j adam, scratch form",
-                "DL4J Sgd", "optim4j sgd (scratch form)"};
-        IUpdater[] updaters = {new Adam(1e-3), Optim4jUpdater.dl4jAdam(1e-3), Optim4jUpdater.adam(1e-3), null,
-                new org.nd4j.linalg.learning.config.Sgd(1e-3), Optim4jUpdater.of("sgd", java.util.Map.of("lr", 1e-3))};
+                "DL4J Sgd", "optim4j sgd", "optim4j sgd, scratch form"};
+        IUpdater sgd = Optim4jUpdater.of("sgd", java.util.Map.of("lr", 1e-3));
+        IUpdater[] updaters = {new Adam(1e-3), Optim4jUpdater.dl4jAdam(1e-3), Optim4jUpdater.adam(1e-3),
+                Optim4jUpdater.adam(1e-3), new org.nd4j.linalg.learning.config.Sgd(1e-3), sgd, sgd};
         MultiLayerNetwork[] nets = new MultiLayerNetwork[names.length];
         for (int i = 0; i < names.length; i++) {
-            IUpdater u = updaters[i] != null ? updaters[i] : Optim4jUpdater.adam(1e-3);
+            IUpdater u = updaters[i];
             MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).weightInit(WeightInit.XAVIER)
                     .updater(u).list()
                     .layer(new DenseLayer.Builder().nIn(in).nOut(h).activation(Activation.RELU).build())
@@ -56,7 +57,7 @@ public final class Dl4jFitBenchmark {
                     .build();
             nets[i] = new MultiLayerNetwork(conf);
             nets[i].init();
-            System.setProperty("optim4j.dl4j.updateForm", i == 3 ? "false" : "true");
+            System.setProperty("optim4j.dl4j.updateForm", names[i].endsWith("scratch form") ? "false" : "true");
             nets[i].getUpdater(); // instantiates the block updaters now
             System.clearProperty("optim4j.dl4j.updateForm");
         }

@@ -63,6 +63,16 @@ class Optim4jUpdaterRulesTest {
 
     @Test
     void everyRegisteredRuleMatchesTheScalarReference() {
+        checkEveryRule(true);
+        System.setProperty("optim4j.dl4j.updateForm", "false");
+        try {
+            checkEveryRule(false);
+        } finally {
+            System.clearProperty("optim4j.dl4j.updateForm");
+        }
+    }
+
+    private static void checkEveryRule(boolean updateForm) {
         Dl4jAdam.register();
         int checked = 0;
         for (RuleType type : Rules.types()) {
@@ -75,6 +85,7 @@ class Optim4jUpdaterRulesTest {
             }
             Optim4jUpdater cfg = Optim4jUpdater.of(type.id());
             assertEquals(rule.stateNames().size() * (long) N, cfg.stateSize(N));
+            assertEquals(updateForm, new Optim4jGradientUpdater(cfg).inUpdateForm(), type.id());
             float[][] g = grads(7);
             INDArray[] view = new INDArray[1];
             float[] ours = dl4jSteps(cfg, theta0(), g, view);
@@ -84,7 +95,8 @@ class Optim4jUpdaterRulesTest {
                 opt.step(ref, gt.clone());
             }
             for (int i = 0; i < N; i++) {
-                assertEquals(ref[i], ours[i], 2e-6 * (1 + Math.abs(ref[i])), type.id() + " element " + i);
+                assertEquals(ref[i], ours[i], 2e-6 * (1 + Math.abs(ref[i])), type.id() + " element " + i
+                        + (updateForm ? " (update form)" : " (scratch form)"));
             }
             // the state view holds the rule's buffers block-wise, in the rule's order (ND4J's native Adam op
             // rounds 1 − ρ₂ to float32: 1.3e-5 relative on r, which the update does not feel at this tolerance)
