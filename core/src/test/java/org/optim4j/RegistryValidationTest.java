@@ -12,6 +12,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.optim4j.rule.RuleType;
 import org.optim4j.rule.Rules;
+import org.optim4j.rule.UpdateRule;
 import org.optim4j.schedule.Schedule;
 import org.optim4j.transform.Param;
 
@@ -37,6 +38,12 @@ class RegistryValidationTest {
         for (RuleType type : Rules.types()) {
             tests.add(DynamicTest.dynamicTest(type.id() + " builds at its defaults",
                     () -> assertFalse(type.defaults().transforms().isEmpty())));
+            // What a checkpoint stores (the rule's hyper-parameters by name) rebuilds the same definition.
+            tests.add(DynamicTest.dynamicTest(type.id() + " rebuilds from its own hyper-parameters", () -> {
+                UpdateRule rule = type.defaults();
+                assertTrue(UpdateRule.sameDefinition(rule, Rules.create(type.id(), rule.hyperParameters())),
+                        rule.toString());
+            }));
             for (Param p : type.params()) {
                 for (double v : bad(p.range())) {
                     List<String> keys = new ArrayList<>(p.aliases());
