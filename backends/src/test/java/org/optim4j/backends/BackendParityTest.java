@@ -103,7 +103,13 @@ class BackendParityTest {
             new Config("adam defaults", new Adam(decay(1e-2), 0.9, 0.999, 1e-8), false),
             new Config("adam ρ₁=0.5 ρ₂=0.9 ε=0.1", new Adam(decay(1e-2), 0.5, 0.9, 0.1), false),
             new Config("adam clipped to ‖g‖ ≤ 0.5", clipped(new Adam(decay(1e-2), 0.9, 0.999, 1e-8), 0.5), false),
-            new Config("momentum clipped to ‖g‖ ≤ 0.5", clipped(new Momentum(decay(0.02), 0.9), 0.5), false)));
+            new Config("momentum clipped to ‖g‖ ≤ 0.5", clipped(new Momentum(decay(0.02), 0.9), 0.5), false),
+            new Config("rmsprop_centered ρ₂=0.99 ε=1e-8", new org.optim4j.rule.RmsPropCentered(decay(1e-2), 0.99, 1e-8, 0),
+                    false),
+            new Config("rmsprop_centered momentum ρ=0.9 ε=1e-3",
+                    new org.optim4j.rule.RmsPropCentered(decay(1e-2), 0.99, 1e-3, 0.9), false),
+            new Config("lion clipped to ‖g‖ ≤ 0.5", clipped(new org.optim4j.rule.Lion(decay(1e-3), 0.9, 0.99, 0.1),
+                    0.5), false)));
         for (String id : Rules.ids()) {
             if (list.stream().noneMatch(c -> c.rule().id().equals(id))) {
                 UpdateRule rule = Rules.type(id).defaults();

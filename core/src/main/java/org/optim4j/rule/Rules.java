@@ -26,6 +26,16 @@ public final class Rules {
         register(RmsProp.TYPE);
         register(Adam.TYPE);
         register(AdamW.TYPE);
+        register(AmsGrad.TYPE);
+        register(AdamWAmsGrad.TYPE);
+        register(NAdam.TYPE);
+        register(RAdam.TYPE);
+        register(AdaMax.TYPE);
+        register(AdaDelta.TYPE);
+        register(RmsPropCentered.TYPE);
+        register(SgdTorch.TYPE);
+        register(SgdTorch.NESTEROV_TYPE);
+        register(Lion.TYPE);
     }
 
     private Rules() {

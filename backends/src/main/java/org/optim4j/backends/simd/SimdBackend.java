@@ -3,6 +3,11 @@ package org.optim4j.backends.simd;
 import org.optim4j.rule.AdaGrad;
 import org.optim4j.rule.Adam;
 import org.optim4j.rule.AdamW;
+import org.optim4j.rule.AdamWAmsGrad;
+import org.optim4j.rule.AmsGrad;
+import org.optim4j.rule.Lion;
+import org.optim4j.rule.NAdam;
+import org.optim4j.rule.RmsPropCentered;
 import org.optim4j.rule.Momentum;
 import org.optim4j.rule.Nesterov;
 import org.optim4j.rule.RmsProp;
@@ -97,6 +102,12 @@ public final class SimdBackend extends HeapBackend {
         put(new RmsProp(ANY_RATE, 0, 1), SimdKernels::rmsProp);
         put(new Adam(ANY_RATE, 0, 0, 1), SimdKernels::adam);
         put(new AdamW(ANY_RATE, 0, 0, 1, 0), SimdKernels::adamW);
+        put(new AmsGrad(ANY_RATE, 0, 0, 1), SimdKernels::amsGrad);
+        put(new AdamWAmsGrad(ANY_RATE, 0, 0, 1, 0), SimdKernels::adamWAmsGrad);
+        put(new NAdam(ANY_RATE, 0, 0, 1, 0), SimdKernels::nAdam);
+        put(new Lion(ANY_RATE, 0, 0, 0), SimdKernels::lion);
+        put(new RmsPropCentered(ANY_RATE, 0, 1, 0), SimdKernels::rmsPropCentered);
+        put(new RmsPropCentered(ANY_RATE, 0, 1, 0.5), SimdKernels::rmsPropCenteredMomentum);
     }
 
     /** Any rate: a kernel is registered by its chain's key, which hyper-parameter values do not change. */

@@ -133,4 +133,128 @@ final class SimdKernels {
             theta[i] = theta[i] * decay - stepSize * si / ((float) Math.sqrt(ri) * invSqrtBc2 + eps);
         }
     }
+
+    // Issue 11. scale_by_amsgrad [ρ₁, ρ₂, ε, bc₁, bc₂]; scale_by_nadam [ρ₁, ρ₂, ε, bc₂, c_g, c_s];
+    // scale_by_lion [ρ₁, ρ₂]; scale_by_centered_rms [ρ₂, ε]; then the chain's add_decayed_weights [λ], trace [ρ],
+    // scale_by_learning_rate [α] in chain order.
+
+    /** θ, g, s, r, r_max (AMSGrad): Adam's s, r; r_max = max(r_max, r); θ = θ − (α/bc₁)·s/(√r_max/√bc₂ + ε) */
+    static void amsGrad(StepScalars k, Buffer[] b, int from, int to) {
+        float[] theta = a(b[0]), g = a(b[1]), s = a(b[2]), r = a(b[3]), rMax = a(b[4]);
+        float rho1 = (float) k.get(0), oneMinusRho1 = (float) (1 - k.get(0));
+        float rho2 = (float) k.get(1), oneMinusRho2 = (float) (1 - k.get(1));
+        float eps = (float) k.get(2);
+        float stepSize = (float) (k.get(5) / k.get(3));
+        float invSqrtBc2 = (float) (1 / Math.sqrt(k.get(4)));
+        float scale = (float) k.gradientScale();
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * scale;
+            float si = rho1 * s[i] + oneMinusRho1 * gi;
+            float ri = rho2 * r[i] + oneMinusRho2 * gi * gi;
+            float mi = Math.max(rMax[i], ri);
+            s[i] = si;
+            r[i] = ri;
+            rMax[i] = mi;
+            theta[i] = theta[i] - stepSize * si / ((float) Math.sqrt(mi) * invSqrtBc2 + eps);
+        }
+    }
+
+    /** θ, g, s, r, r_max (AdamW + AMSGrad): as amsGrad, θ first scaled by 1 − α·λ */
+    static void adamWAmsGrad(StepScalars k, Buffer[] b, int from, int to) {
+        float[] theta = a(b[0]), g = a(b[1]), s = a(b[2]), r = a(b[3]), rMax = a(b[4]);
+        float rho1 = (float) k.get(0), oneMinusRho1 = (float) (1 - k.get(0));
+        float rho2 = (float) k.get(1), oneMinusRho2 = (float) (1 - k.get(1));
+        float eps = (float) k.get(2);
+        float stepSize = (float) (k.get(6) / k.get(3));
+        float invSqrtBc2 = (float) (1 / Math.sqrt(k.get(4)));
+        float decay = (float) (1 - k.get(6) * k.get(5));
+        float scale = (float) k.gradientScale();
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * scale;
+            float si = rho1 * s[i] + oneMinusRho1 * gi;
+            float ri = rho2 * r[i] + oneMinusRho2 * gi * gi;
+            float mi = Math.max(rMax[i], ri);
+            s[i] = si;
+            r[i] = ri;
+            rMax[i] = mi;
+            theta[i] = theta[i] * decay - stepSize * si / ((float) Math.sqrt(mi) * invSqrtBc2 + eps);
+        }
+    }
+
+    /** θ, g, s, r (NAdam): Adam's s, r; d = √r/√bc₂ + ε; θ = θ − (α·c_g·g + α·c_s·s)/d */
+    static void nAdam(StepScalars k, Buffer[] b, int from, int to) {
+        float[] theta = a(b[0]), g = a(b[1]), s = a(b[2]), r = a(b[3]);
+        float rho1 = (float) k.get(0), oneMinusRho1 = (float) (1 - k.get(0));
+        float rho2 = (float) k.get(1), oneMinusRho2 = (float) (1 - k.get(1));
+        float eps = (float) k.get(2);
+        float invSqrtBc2 = (float) (1 / Math.sqrt(k.get(3)));
+        float cg = (float) (k.get(6) * k.get(4)), cs = (float) (k.get(6) * k.get(5));
+        float scale = (float) k.gradientScale();
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * scale;
+            float si = rho1 * s[i] + oneMinusRho1 * gi;
+            float ri = rho2 * r[i] + oneMinusRho2 * gi * gi;
+            s[i] = si;
+            r[i] = ri;
+            theta[i] = theta[i] - (cg * gi + cs * si) / ((float) Math.sqrt(ri) * invSqrtBc2 + eps);
+        }
+    }
+
+    /** θ, g, s (Lion): c = (1−ρ₁)·g + ρ₁·s; θ = θ·(1 − α·λ) − α·sign(c); s = ρ₂·s + (1−ρ₂)·g */
+    static void lion(StepScalars k, Buffer[] b, int from, int to) {
+        float[] theta = a(b[0]), g = a(b[1]), s = a(b[2]);
+        float rho1 = (float) k.get(0), oneMinusRho1 = (float) (1 - k.get(0));
+        float rho2 = (float) k.get(1), oneMinusRho2 = (float) (1 - k.get(1));
+        float alpha = (float) k.get(3), decay = (float) (1 - k.get(3) * k.get(2));
+        float scale = (float) k.gradientScale();
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * scale;
+            float si = s[i];
+            float c = oneMinusRho1 * gi + rho1 * si;
+            s[i] = rho2 * si + oneMinusRho2 * gi;
+            theta[i] = theta[i] * decay - alpha * sign(c);
+        }
+    }
+
+    /**
+     * sign(c) ∈ {−1, ±0, 1} (NaN for NaN), branch-free so that C2 vectorises it: Math.signum does not (measured 10×
+     * slower on JDK 17). Two exact scalings by 2^100 take any non-zero float, subnormals included, beyond ±1,
+     * and the clamp brings it back to ±1.
+     */
+    static float sign(float c) {
+        return Math.min(Math.max(c * 0x1p100f * 0x1p100f, -1f), 1f);
+    }
+
+    /** θ, g, r, m (centered RMSProp): r, m averages of g⊙g, g; θ = θ − α·g/(√(r − m⊙m) + ε) */
+    static void rmsPropCentered(StepScalars k, Buffer[] b, int from, int to) {
+        float[] theta = a(b[0]), g = a(b[1]), r = a(b[2]), m = a(b[3]);
+        float rho2 = (float) k.get(0), oneMinusRho2 = (float) (1 - k.get(0));
+        float eps = (float) k.get(1), alpha = (float) k.get(2), scale = (float) k.gradientScale();
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * scale;
+            float ri = rho2 * r[i] + oneMinusRho2 * gi * gi;
+            float mi = rho2 * m[i] + oneMinusRho2 * gi;
+            r[i] = ri;
+            m[i] = mi;
+            theta[i] = theta[i] - alpha * gi / ((float) Math.sqrt(ri - mi * mi) + eps);
+        }
+    }
+
+    /** θ, g, r, m, s (centered RMSProp with momentum ρ): s = ρ·s + g/(√(r − m⊙m) + ε); θ = θ − α·s */
+    static void rmsPropCenteredMomentum(StepScalars k, Buffer[] b, int from, int to) {
+        float[] theta = a(b[0]), g = a(b[1]), r = a(b[2]), m = a(b[3]), s = a(b[4]);
+        float rho2 = (float) k.get(0), oneMinusRho2 = (float) (1 - k.get(0));
+        float eps = (float) k.get(1), rho = (float) k.get(2), alpha = (float) k.get(3);
+        float scale = (float) k.gradientScale();
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * scale;
+            float ri = rho2 * r[i] + oneMinusRho2 * gi * gi;
+            float mi = rho2 * m[i] + oneMinusRho2 * gi;
+            float si = rho * s[i] + gi / ((float) Math.sqrt(ri - mi * mi) + eps);
+            r[i] = ri;
+            m[i] = mi;
+            s[i] = si;
+            theta[i] = theta[i] - alpha * si;
+        }
+    }
 }

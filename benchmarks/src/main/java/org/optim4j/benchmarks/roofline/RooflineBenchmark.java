@@ -21,7 +21,7 @@ import org.optim4j.benchmarks.Workload;
 /**
  * The roofline: per size, a pass that moves a rule's bytes ({@link BenchRules#bytesPerParameter}) over
  * the same arrays with no arithmetic ({@link TrafficKernels}). Rules with the same arrays share one pass:
- * {@code arrays} = 2 is SGD's traffic, 3 that of momentum, Nesterov, AdaGrad and RMSProp, 4 Adam's
+ * {@code arrays} = 2 is SGD's traffic, 3 that of momentum, Nesterov, AdaGrad and RMSProp, 4 Adam's, 5 AMSGrad's
  * (k arrays read, k − 1 of them written back). {@code oneThread} is one pass on one
  * thread; {@code allThreads} runs one thread per core, each passing over its own contiguous slice with no
  * hand-off at all, so it is an upper bound for any threaded backend. Score: passes per second per thread,
@@ -37,8 +37,8 @@ public class RooflineBenchmark {
     /** The arrays, shared by all threads. */
     @State(Scope.Benchmark)
     public static class Arrays {
-        /** Arrays read (all but the gradient are written back): 2, 3 or 4. */
-        @Param({"2", "3", "4"})
+        /** Arrays read (all but the gradient are written back): 2, 3, 4 or 5 (AMSGrad). */
+        @Param({"2", "3", "4", "5"})
         public int arrays;
 
         @Param({"4096", "65536", "1048576", "16777216", "256x65536", "mixed"})
@@ -48,18 +48,20 @@ public class RooflineBenchmark {
         float[] gradient;
         float[] s;
         float[] r;
+        float[] m;
 
         @Setup(Level.Trial)
         public void setUp() {
             Workload w = Workload.of(size);
             theta = w.initialParameters();
             gradient = w.gradient();
-            if (arrays < 2 || arrays > 4) {
-                throw new IllegalArgumentException("arrays must be 2, 3 or 4, got " + arrays);
+            if (arrays < 2 || arrays > 5) {
+                throw new IllegalArgumentException("arrays must be 2, 3, 4 or 5, got " + arrays);
             }
             // State arrays hold copies of real data, so the values stay in range.
             s = arrays >= 3 ? gradient.clone() : null;
             r = arrays >= 4 ? theta.clone() : null;
+            m = arrays >= 5 ? gradient.clone() : null;
         }
 
         void pass(int from, int to) {
@@ -70,8 +72,11 @@ public class RooflineBenchmark {
                 case 3:
                     TrafficKernels.threeArrays(theta, gradient, s, from, to);
                     break;
-                default:
+                case 4:
                     TrafficKernels.fourArrays(theta, gradient, s, r, from, to);
+                    break;
+                default:
+                    TrafficKernels.fiveArrays(theta, gradient, s, r, m, from, to);
             }
         }
     }

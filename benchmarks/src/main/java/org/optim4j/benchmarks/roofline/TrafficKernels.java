@@ -35,4 +35,15 @@ final class TrafficKernels {
             r[i] = t;
         }
     }
+
+    /** AMSGrad's traffic (read θ, g, s, r, m; write θ, s, r, m): {@code θ' = max(s, g); s' = r; r' = m; m' = θ}. */
+    static void fiveArrays(float[] theta, float[] g, float[] s, float[] r, float[] m, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float t = theta[i];
+            theta[i] = Math.max(s[i], g[i]);
+            s[i] = r[i];
+            r[i] = m[i];
+            m[i] = t;
+        }
+    }
 }
