@@ -1,14 +1,16 @@
 package org.optim4j.spi;
 
 /**
- * Σx² in one read pass, in a fixed order: blocks of {@value #BLOCK} elements counted from the range's start,
- * each summed pairwise (see {@link #block(float[], int, int, float[])}), block sums added in block order in double. A backend that
- * splits the pass across threads at block boundaries and adds the block sums in order gets the same bits
- * whatever its thread count. The result is finite exactly when every element is.
+ * Σx² in one read pass, in a fixed order: blocks of {@value #BLOCK} elements counted from the range's start, each
+ * summed by {@link #block(float[], int, int, float[])}, block sums added in block order in double. A backend that
+ * splits the pass across threads by whole blocks and adds the block sums in order gets the same bits whatever its
+ * thread count. The result is finite exactly when every element is.
  */
 public final class Reductions {
-    /** Elements per block. */
-    public static final int BLOCK = 1024;
+    /** Elements per block: the unit of a deterministic split. */
+    public static final int BLOCK = 1 << 16;
+    /** Width of the lane accumulators: one row of a block. */
+    static final int ROW = 1024;
 
     private Reductions() {
     }
@@ -21,81 +23,93 @@ public final class Reductions {
         double total = 0;
         for (int b = from; b < to; b += BLOCK) {
             int end = Math.min(to, b + BLOCK);
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            double s0 = 0, s1 = 0;
             int i = b;
-            for (; i + 4 <= end; i += 4) {
-                double x0 = buffer.get(i), x1 = buffer.get(i + 1), x2 = buffer.get(i + 2), x3 = buffer.get(i + 3);
+            for (; i + 2 <= end; i += 2) {
+                double x0 = buffer.get(i), x1 = buffer.get(i + 1);
                 s0 += x0 * x0;
                 s1 += x1 * x1;
-                s2 += x2 * x2;
-                s3 += x3 * x3;
             }
-            for (; i < end; i++) {
+            if (i < end) {
                 double x = buffer.get(i);
                 s0 += x * x;
             }
-            total += (s0 + s1) + (s2 + s3);
+            total += s0 + s1;
         }
         return total;
     }
 
     /** Σx² over {@code [from, to)}, block by block. */
     public static double sumOfSquares(float[] a, int from, int to) {
-        float[] scratch = SCRATCH.get();
+        float[] lanes = LANES.get();
         double total = 0;
         for (int b = from; b < to; b += BLOCK) {
-            total += block(a, b, Math.min(to, b + BLOCK), scratch);
+            total += block(a, b, Math.min(to, b + BLOCK), lanes);
         }
         return total;
     }
 
-    /** Per thread: the block's squares, summed in place. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    /** Per thread: the lane accumulators of {@link #block} and a row's copy. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * ROW]);
 
     /** Σx² of one block {@code [from, to)} (at most {@value #BLOCK} elements), in the fixed order. */
     public static double block(float[] a, int from, int to) {
-        return block(a, from, to, SCRATCH.get());
+        return block(a, from, to, LANES.get());
     }
 
     /**
-     * Σx² of one block, vectorised: for a whole block, the squares in float32 into {@code scratch}, then a
-     * pairwise sum by halving with constant strides (plain element-wise loops, which C2 turns into SIMD; a running
-     * sum would be one serial dependency chain). Pairwise summation errs by a few roundings, far below what a
-     * norm or a finiteness test needs. A float32 square overflows for |x| &gt; 1.8e19: then, or for a NaN or ±∞
-     * element, the block is summed again in double, so the result is non-finite exactly when an element is.
-     * A partial block (a range's last) is summed in double directly.
+     * Σx² of one block, vectorised: {@value #ROW} lane accumulators in float32 take the squares of the block's
+     * rows element-wise ({@code lanes[i] += x·x}, a loop C2 turns into SIMD; a single running sum would be one
+     * serial dependency chain), then a pairwise halving of the lanes. Each lane sums at most 64 squares, so the
+     * result is within a few 1e-6 relative of the exact sum (64 + 10 float32 roundings at most), far below what a
+     * norm or a finiteness test needs.
+     * A float32 square overflows for |x| &gt; 1.8e19: then, or for a NaN or ±∞ element, the rows are summed again
+     * in double, so the result is non-finite exactly when an element is. The last partial row is summed in double.
      */
-    static double block(float[] a, int from, int to, float[] s) {
-        if (to - from != BLOCK) {
-            return exact(a, from, to);
+    static double block(float[] a, int from, int to, float[] lanes) {
+        int rows = (to - from) / ROW;
+        int tail = from + rows * ROW;
+        double total = exact(a, tail, to);
+        if (rows == 0) {
+            return total;
         }
-        for (int i = 0; i < BLOCK; i++) {
-            float x = a[from + i];
-            s[i] = x * x;
+        // Each row is copied to the lanes' second half first: C2 vectorises lanes[i] += x·x only when both arrays
+        // are indexed alike (measured: 0.32 ns/element with a[o + i], 0.09 with the copy).
+        System.arraycopy(a, from, lanes, ROW, ROW);
+        for (int i = 0; i < ROW; i++) {
+            float x = lanes[ROW + i];
+            lanes[i] = x * x;
+        }
+        for (int r = 1; r < rows; r++) {
+            System.arraycopy(a, from + r * ROW, lanes, ROW, ROW);
+            for (int i = 0; i < ROW; i++) {
+                float x = lanes[ROW + i];
+                lanes[i] += x * x;
+            }
         }
         for (int i = 0; i < 512; i++) {
-            s[i] += s[i + 512];
+            lanes[i] += lanes[i + 512];
         }
         for (int i = 0; i < 256; i++) {
-            s[i] += s[i + 256];
+            lanes[i] += lanes[i + 256];
         }
         for (int i = 0; i < 128; i++) {
-            s[i] += s[i + 128];
+            lanes[i] += lanes[i + 128];
         }
         for (int i = 0; i < 64; i++) {
-            s[i] += s[i + 64];
+            lanes[i] += lanes[i + 64];
         }
         for (int i = 0; i < 32; i++) {
-            s[i] += s[i + 32];
+            lanes[i] += lanes[i + 32];
         }
         for (int i = 0; i < 16; i++) {
-            s[i] += s[i + 16];
+            lanes[i] += lanes[i + 16];
         }
         float sum = 0;
         for (int i = 0; i < 16; i++) {
-            sum += s[i];
+            sum += lanes[i];
         }
-        return Float.isFinite(sum) ? sum : exact(a, from, to);
+        return total + (Float.isFinite(sum) ? sum : exact(a, from, tail));
     }
 
     private static double exact(float[] a, int from, int to) {

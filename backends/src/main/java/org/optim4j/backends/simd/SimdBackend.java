@@ -61,9 +61,12 @@ public final class SimdBackend extends HeapBackend {
             return blocks;
         }
 
+        /** Units (of the splitter's range) per block: enough for the splitter to cut a 16M pass into parts. */
+        static final int UNITS = Reductions.BLOCK / 16;
+
         @Override
         public void apply(org.optim4j.spi.StepScalars s, Buffer[] b, int lo, int hi) {
-            for (int blk = lo / 64; blk < hi / 64; blk++) {
+            for (int blk = (lo + UNITS - 1) / UNITS; blk < (hi + UNITS - 1) / UNITS; blk++) {
                 int start = from + blk * Reductions.BLOCK;
                 sums[blk] = Reductions.block(a, start, Math.min(to, start + Reductions.BLOCK));
             }
@@ -134,8 +137,9 @@ public final class SimdBackend extends HeapBackend {
     }
 
     /**
-     * Σg² split across threads at whole {@link Reductions#BLOCK blocks}, block sums added in block order: the
-     * same bits as {@link Reductions#sumOfSquares(float[], int, int)} whatever the thread count.
+     * Σg² split across threads by whole {@link Reductions#BLOCK blocks} (each summed by the thread whose part holds
+     * its first unit), block sums added in block order: the same bits as
+     * {@link Reductions#sumOfSquares(float[], int, int)} whatever the thread count.
      */
     @Override
     public double sumOfSquares(Buffer buffer, int from, int to) {
@@ -144,8 +148,8 @@ public final class SimdBackend extends HeapBackend {
         }
         BlockSums pass = blockSums.get();
         int blocks = pass.prepare(f.array(), from, to);
-        // The splitter cuts at multiples of 64 units: one unit per 1/64 block keeps every cut on a block boundary.
-        splitter.run(pass, null, null, 0, blocks * 64);
+        // Each block is summed by the part that holds its first unit, wherever the splitter cuts.
+        splitter.run(pass, null, null, 0, blocks * BlockSums.UNITS);
         double[] out = pass.sums;
         pass.a = null;
         double total = 0;

@@ -20,7 +20,7 @@ class SimdReductionTest {
                 exact += (double) a[i] * a[i];
             }
             double one = Reductions.sumOfSquares(a, 0, n);
-            assertEquals(exact, one, 1e-6 * exact, "the sum itself, within float32 pairwise rounding");
+            assertEquals(exact, one, 1e-5 * exact, "the sum itself, within float32 lane rounding");
             for (int threads : new int[] {2, 3, 5}) {
                 try (SimdBackend b = new SimdBackend(threads, 1024)) {
                     for (int from : new int[] {0, 17}) {
