@@ -8,15 +8,12 @@ import org.optim4j.schedule.Schedule;
  * s ← ρ₁·s + (1−ρ₁)·u; r ← ρ₂·r + (1−ρ₂)·u⊙u; u ← ŝ/(√r̂ + ε) with ŝ = s/(1−ρ₁^(t+1)), r̂ = r/(1−ρ₂^(t+1)).
  * Scalars: ρ₁, ρ₂, ε, bc₁ = 1−ρ₁^(t+1), bc₂ = 1−ρ₂^(t+1).
  */
-public record ScaleByAdam(Schedule rho1, Schedule rho2, Schedule epsilon) implements Transform {
+public record ScaleByAdam(Schedule rho1, Schedule rho2, Schedule epsilon) implements AdamMoments {
     public static final String ID = "scale_by_adam";
     private static final List<String> STATE = List.of("s", "r");
-    private static final List<String> SCALARS = List.of("rho1", "rho2", "epsilon", "bc1", "bc2");
 
     public ScaleByAdam {
-        Params.scheduled(Params.RHO1, rho1);
-        Params.scheduled(Params.RHO2, rho2);
-        Params.scheduled(Params.EPSILON, epsilon);
+        AdamMoments.check(rho1, rho2, epsilon);
     }
 
     @Override
@@ -25,30 +22,8 @@ public record ScaleByAdam(Schedule rho1, Schedule rho2, Schedule epsilon) implem
     }
 
     @Override
-    public List<Binding> hyperParameters() {
-        return List.of(new Binding(Params.RHO1, rho1), new Binding(Params.RHO2, rho2),
-                new Binding(Params.EPSILON, epsilon));
-    }
-
-    @Override
     public List<String> stateNames() {
         return STATE;
-    }
-
-    @Override
-    public List<String> scalarNames() {
-        return SCALARS;
-    }
-
-    @Override
-    public void scalars(long t, double[] out, int at) {
-        double r1 = Params.at(Params.RHO1, rho1, t);
-        double r2 = Params.at(Params.RHO2, rho2, t);
-        out[at] = r1;
-        out[at + 1] = r2;
-        out[at + 2] = Params.at(Params.EPSILON, epsilon, t);
-        out[at + 3] = 1 - Math.pow(r1, t + 1);
-        out[at + 4] = 1 - Math.pow(r2, t + 1);
     }
 
     @Override
