@@ -39,6 +39,10 @@ class Optim4jDjlOptimizerTest {
         test = s.test();
     }
 
+    static int trainRows() {
+        return train.rows();
+    }
+
     static final class Run implements AutoCloseable {
         final Model model;
         final Trainer trainer;
