@@ -17,12 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.optim4j.NonFinitePolicy;
-import org.optim4j.Optimizer;
-import org.optim4j.ParameterSet;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Backend;
-import org.optim4j.spi.Buffer;
 import org.optim4j.transform.ClipByGlobalNorm;
 import org.optim4j.transform.Transform;
 
@@ -55,54 +52,40 @@ public class CheckedStepBenchmark {
     public String variant;
 
     private Backend implementation;
-    private Optimizer optimizer;
-    private Buffer parameters;
-    private Buffer gradient;
-    private Refill refill;
+    private MeasuredStep measured;
 
     @Setup(Level.Trial)
     public void setUp() {
         Workload workload = Workload.of(size);
         implementation = BenchBackends.open(backend);
-        float[] initialParameters = workload.initialParameters();
-        float[] g = workload.gradient();
         UpdateRule base = BenchRules.rule(rule);
-        UpdateRule measured = base;
+        UpdateRule rule = base;
         if (variant.equals("clipped")) {
             double norm = 0;
-            for (float x : g) {
+            for (float x : workload.gradient()) {
                 norm += (double) x * x;
             }
             List<Transform> chain = new ArrayList<>();
             chain.add(new ClipByGlobalNorm(Schedule.fixed(Math.sqrt(norm) / 2)));
             chain.addAll(base.transforms());
-            measured = UpdateRule.chain(rule + "_clipped", chain.toArray(new Transform[0]));
+            rule = UpdateRule.chain(this.rule + "_clipped", chain.toArray(new Transform[0]));
         }
-        ReferenceCheck.requireAgreement(variant + " " + rule + " on " + backend, measured, implementation,
-                initialParameters, g);
-        ParameterSet params = workload.layout(implementation);
-        parameters = params.flat();
-        gradient = params.newLike().flat();
-        gradient.copyFrom(g);
-        optimizer = Optimizer.builder(measured).backend(implementation).parameterCount(params.size())
-                .nonFinitePolicy(variant.equals("unchecked") ? NonFinitePolicy.UNCHECKED : NonFinitePolicy.FAIL).build();
-        if (variant.equals("clipped") && !optimizer.kernelsInUse().get(0).contains("fused")) {
-            throw new IllegalStateException("the clipped chain does not run fused here: " + optimizer.kernelsInUse());
+        measured = MeasuredStep.prepare(variant + " " + this.rule + " on " + backend, workload, implementation, rule,
+                variant.equals("unchecked") ? NonFinitePolicy.UNCHECKED : NonFinitePolicy.FAIL);
+        if (variant.equals("clipped") && !measured.optimizer().kernelsInUse().get(0).contains("fused")) {
+            throw new IllegalStateException("the clipped chain does not run fused here: "
+                    + measured.optimizer().kernelsInUse());
         }
-        refill = Refill.of(parameters, initialParameters);
     }
 
     @Setup(Level.Iteration)
     public void reset() {
-        refill.parameters(parameters);
-        for (Buffer state : optimizer.state().buffers()) {
-            refill.zero(state);
-        }
+        measured.reset();
     }
 
     @Benchmark
     public void step() {
-        optimizer.step(parameters, gradient);
+        measured.step();
     }
 
     @TearDown(Level.Trial)

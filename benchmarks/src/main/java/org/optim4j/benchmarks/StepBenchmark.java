@@ -16,9 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
-import org.optim4j.ParameterSet;
 import org.optim4j.spi.Backend;
-import org.optim4j.spi.Buffer;
 
 /**
  * One optimizer step through core's {@link Optimizer} (policy {@code UNCHECKED}: the kernel itself),
@@ -51,43 +49,25 @@ public class StepBenchmark {
     public String size;
 
     private Backend implementation;
-    private Optimizer optimizer;
-    private Buffer parameters;
-    private Buffer gradient;
-    private Refill refill;
+    private MeasuredStep measured;
 
     @Setup(Level.Trial)
     public void setUp() {
-        Workload workload = Workload.of(size);
         implementation = BenchBackends.open(backend);
-        float[] initialParameters = workload.initialParameters();
-        float[] g = workload.gradient();
-        ReferenceCheck.requireAgreement(rule + " on " + backend, BenchRules.rule(rule), implementation,
-                initialParameters, g);
-
-        ParameterSet params = workload.layout(implementation);
-        ParameterSet grads = params.newLike();
-        parameters = params.flat();
-        gradient = grads.flat();
-        gradient.copyFrom(g);
-        // UNCHECKED: the kernel alone; NonFiniteCheckBenchmark measures what the default FAIL policy adds.
-        optimizer = Optimizer.builder(BenchRules.rule(rule)).backend(implementation).parameterCount(params.size())
-                .nonFinitePolicy(NonFinitePolicy.UNCHECKED).build();
-        refill = Refill.of(parameters, initialParameters);
+        // UNCHECKED: the kernel alone; CheckedStepBenchmark measures what the default FAIL policy and clipping add.
+        measured = MeasuredStep.prepare(rule + " on " + backend, Workload.of(size), implementation,
+                BenchRules.rule(rule), NonFinitePolicy.UNCHECKED);
     }
 
     /** θ back to θ₀ and the state back to zero: every iteration measures the same work. */
     @Setup(Level.Iteration)
     public void reset() {
-        refill.parameters(parameters);
-        for (Buffer state : optimizer.state().buffers()) {
-            refill.zero(state);
-        }
+        measured.reset();
     }
 
     @Benchmark
     public void step() {
-        optimizer.step(parameters, gradient);
+        measured.step();
     }
 
     @TearDown(Level.Trial)
