@@ -1,0 +1,118 @@
+package org.optim4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.optim4j.spark.SparkTestContext.ARCH;
+import static org.optim4j.spark.SparkTestContext.TRAIN;
+import static org.optim4j.spark.SparkTestContext.bits;
+import static org.optim4j.spark.SparkTestContext.maxAbsDiff;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.optim4j.Optimizer;
+import org.optim4j.network.train.DataParallelReference;
+import org.optim4j.rule.Adam;
+import org.optim4j.rule.Momentum;
+import org.optim4j.rule.UpdateRule;
+import org.optim4j.spi.FloatArrayBuffer;
+
+/** Every mode equals the single-process data-parallel reference bit for bit, in local[2]. */
+class SparkTrainerEqualityTest {
+    @TempDir
+    static Path dir;
+    static JavaSparkContext sc;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sc = SparkTestContext.start("local[2]", dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    static Stream<Arguments> modesAndRules() {
+        return Stream.of(
+                Arguments.of(SparkTrainer.Mode.DRIVER_STATE, Adam.defaults(), "simd"),
+                Arguments.of(SparkTrainer.Mode.DRIVER_STATE, Momentum.of(0.05, 0.9), "scalar"),
+                Arguments.of(SparkTrainer.Mode.SHARDED_STATE, Adam.defaults(), "simd"),
+                Arguments.of(SparkTrainer.Mode.SHARDED_STATE, Momentum.of(0.05, 0.9), "scalar"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("modesAndRules")
+    void synchronousModesEqualTheSingleProcessRunBitForBit(SparkTrainer.Mode mode, UpdateRule rule, String backend)
+            throws Exception {
+        int steps = 7;
+        DataParallelReference ref = SparkTestContext.reference(rule, backend, 2, 16, 5);
+        // Three state shards over two workers: uneven slices, and a lineage checkpoint every 3 steps.
+        try (SparkTrainer spark = SparkTrainer.builder(sc, ARCH, rule, TRAIN).mode(mode).workers(2).perWorkerBatch(16)
+                .seed(5).shards(3).backend(backend).lineageCheckpointEvery(3).build()) {
+            assertArrayEquals(bits(ref.parameters().array()), bits(spark.parameters()), "same initial θ");
+            for (int i = 0; i < steps; i++) {
+                double refLoss = ref.step();
+                double loss = spark.step();
+                assertEquals(refLoss, loss, "loss of step " + i);
+            }
+            float[] want = ref.parameters().array();
+            float[] got = spark.parameters();
+            assertEquals(0f, maxAbsDiff(want, got), "max |Δθ|");
+            assertArrayEquals(bits(want), bits(got), "θ bit for bit");
+            Optimizer o = ref.optimizer();
+            for (String name : o.state().names()) {
+                float[] s = ((FloatArrayBuffer) o.state().buffer(name)).array();
+                assertArrayEquals(bits(s), bits(spark.stateBuffer(name)), "state buffer " + name);
+            }
+            assertEquals(steps, spark.stepCount());
+            assertNotEquals(0f, maxAbsDiff(want, SparkTestContext.reference(rule, backend, 2, 16, 5).parameters()
+                    .array()), "training moved θ");
+        }
+    }
+
+    @Test
+    void aFixedOrderMatters_anotherWorkerCountIsAnotherRun() throws Exception {
+        // Not a tautology check: the same rows summed as one worker give other bits than as two.
+        DataParallelReference two = SparkTestContext.reference(Adam.defaults(), "simd", 2, 16, 5);
+        DataParallelReference one = SparkTestContext.reference(Adam.defaults(), "simd", 1, 32, 5);
+        for (int i = 0; i < 3; i++) {
+            two.step();
+            one.step();
+        }
+        assertNotEquals(0f, maxAbsDiff(two.parameters().array(), one.parameters().array()));
+    }
+
+    @Test
+    void shardedModeRefusesAGlobalNormClip() {
+        UpdateRule clipped = org.optim4j.rule.Transforms.prepend(Adam.defaults(),
+                new org.optim4j.transform.ClipByGlobalNorm(org.optim4j.schedule.Schedule.constant(1.0)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.builder(sc, ARCH,
+                clipped, TRAIN).mode(SparkTrainer.Mode.SHARDED_STATE).build());
+        assertTrue(e.getMessage().contains("clips by the global norm"), e.getMessage());
+    }
+
+    @Test
+    void badSettingsAreOneLineErrorsNamingTheValue() {
+        var b = SparkTrainer.builder(sc, ARCH, Adam.defaults(), TRAIN);
+        assertEquals("workers must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+                () -> b.workers(0)).getMessage());
+        assertEquals("mode must be 'driver', 'sharded' or 'averaging', got 'zero'",
+                assertThrows(IllegalArgumentException.class, () -> SparkTrainer.Mode.parse("zero")).getMessage());
+        assertEquals("rows must be >= workers × perWorkerBatch = 2 × 1000, got " + TRAIN.rows(),
+                assertThrows(IllegalArgumentException.class, () -> SparkTrainer.builder(sc, ARCH, Adam.defaults(),
+                        TRAIN).perWorkerBatch(1000).build()).getMessage());
+    }
+}
