@@ -92,9 +92,11 @@ final class ShardedCheckpoint {
     /** Runs in the executor holding shard s: writes its state and θ slice, returns {file, from, to}. */
     static String[] writeShard(String dir, ShardState s, float[] theta, RuleSpec rule, String backend, long step)
             throws IOException {
-        try (Optimizer o = s.toOptimizer(rule, backend)) {
-            return write(Path.of(dir), o, theta, s.shard, s.from, s.to, step);
-        }
+        return TaskFailure.portable(() -> {
+            try (Optimizer o = s.toOptimizer(rule, backend)) {
+                return write(Path.of(dir), o, theta, s.shard, s.from, s.to, step);
+            }
+        });
     }
 
     private static String[] write(Path dir, Optimizer o, float[] theta, int shard, int from, int to, long step)
@@ -146,7 +148,7 @@ final class ShardedCheckpoint {
                         ShardState s = kv._2();
                         System.arraycopy(s.theta, 0, theta, s.from, s.length());
                     }
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // SparkException is checked in Java terms, thrown undeclared from Scala
                     loaded.unpersist(false);
                     throw new IllegalArgumentException("resumeFrom: " + SparkStepException.of(step, e).getMessage()
                             .replaceFirst("^step \\d+ failed, parameters and optimizer state are those before it: ",
@@ -172,7 +174,12 @@ final class ShardedCheckpoint {
     }
 
     /** Runs in the executor that will hold the shard: reads and checks its file. */
-    static ShardState readShard(String[] file, RuleSpec rule, String backend, long step) throws IOException {
+    static ShardState readShard(String[] file, RuleSpec rule, String backend, long step) {
+        return TaskFailure.portable(() -> readShardHere(file, rule, backend, step));
+    }
+
+    private static ShardState readShardHere(String[] file, RuleSpec rule, String backend, long step)
+            throws IOException {
         Checkpoint cp = readChecked(file, step);
         int from = Integer.parseInt(file[1]);
         int to = Integer.parseInt(file[2]);

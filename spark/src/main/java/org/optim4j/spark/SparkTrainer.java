@@ -220,7 +220,7 @@ public final class SparkTrainer implements AutoCloseable {
             List<WorkerSteps.Partial> parts;
             try {
                 parts = new ArrayList<>(data.map(shard -> WorkerSteps.partial(shard, b.value(), n, pl, t, f)).collect());
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked in Java terms, thrown undeclared from Scala
                 throw SparkStepException.of(t, e);
             }
             parts.sort(Comparator.comparingInt(WorkerSteps.Partial::worker));
@@ -234,7 +234,7 @@ public final class SparkTrainer implements AutoCloseable {
             PartialGradients.combineInto(gradients, 0, 0, theta.length, g);
             try {
                 driverOptimizer.step(FloatArrayBuffer.wrap(theta), FloatArrayBuffer.wrap(g));
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked in Java terms, thrown undeclared from Scala
                 throw SparkStepException.of(t, e);
             }
             step++;
@@ -277,7 +277,7 @@ public final class SparkTrainer implements AutoCloseable {
             // Only θ slices and the loss travel; the new state stays cached in its partitions.
             out = next.mapValues(s -> new ShardState(s.shard, s.from, s.to, s.step, s.skipped, new String[0],
                     new float[0][], s.theta, s.loss)).collect();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked in Java terms, thrown undeclared from Scala
             next.unpersist(false);
             b.destroy();
             throw SparkStepException.of(t, e);
@@ -317,7 +317,7 @@ public final class SparkTrainer implements AutoCloseable {
             try {
                 res = new ArrayList<>(data.map(shard -> WorkerSteps.localSteps(shard, b.value(),
                         bs.value()[shared ? 0 : shard.index], n, pl, r, be, t, k, f)).collect());
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked in Java terms, thrown undeclared from Scala
                 throw SparkStepException.of(t, e);
             }
             res.sort(Comparator.comparingInt(WorkerSteps.LocalResult::worker));

@@ -28,13 +28,15 @@ final class WorkerSteps {
 
     static Partial partial(DataShard shard, float[] theta, NetSpec net, ShardPlan plan, long step,
                            FaultInjection faults) {
-        FaultInjection.check(faults, step, FaultInjection.Stage.GRADIENT, shard.index);
-        WorkerCache.Net n = WorkerCache.net(net, plan.perWorkerBatch());
-        float[] g = new float[theta.length];
-        int[] rows = shard.local(plan.rows(step, shard.index));
-        double loss = PartialGradients.partial(n.mlp(), FloatArrayBuffer.wrap(theta), shard.dataset(), rows, n.batch(),
-                FloatArrayBuffer.wrap(g));
-        return new Partial(shard.index, loss, g);
+        return TaskFailure.portable(() -> {
+            FaultInjection.check(faults, step, FaultInjection.Stage.GRADIENT, shard.index);
+            WorkerCache.Net n = WorkerCache.net(net, plan.perWorkerBatch());
+            float[] g = new float[theta.length];
+            int[] rows = shard.local(plan.rows(step, shard.index));
+            double loss = PartialGradients.partial(n.mlp(), FloatArrayBuffer.wrap(theta), shard.dataset(), rows, n.batch(),
+                    FloatArrayBuffer.wrap(g));
+            return new Partial(shard.index, loss, g);
+        });
     }
 
     /**
@@ -43,52 +45,56 @@ final class WorkerSteps {
      */
     static ShardState sliceStep(ShardState state, Iterable<GradSlice> slices, float[] theta, RuleSpec rule,
                                 String backend, long step, int workers, FaultInjection faults) {
-        FaultInjection.check(faults, step, FaultInjection.Stage.SHARD_STEP, state.shard);
-        if (state.step + state.skipped != step) {
-            throw new IllegalStateException("shard " + state.shard + " holds the state after " + (state.step + state.skipped)
-                    + " steps but step " + step + " was asked");
-        }
-        List<GradSlice> sorted = new ArrayList<>();
-        slices.forEach(sorted::add);
-        sorted.sort(Comparator.comparingInt(GradSlice::worker));
-        if (sorted.size() != workers) {
-            throw new IllegalStateException("shard " + state.shard + " got " + sorted.size() + " gradient slices at step "
-                    + step + ", expected one from each of " + workers + " workers");
-        }
-        List<float[]> parts = new ArrayList<>();
-        double[] losses = new double[workers];
-        for (int p = 0; p < workers; p++) {
-            if (sorted.get(p).worker() != p) {
-                throw new IllegalStateException("shard " + state.shard + " got no gradient slice from worker " + p);
+        return TaskFailure.portable(() -> {
+            FaultInjection.check(faults, step, FaultInjection.Stage.SHARD_STEP, state.shard);
+            if (state.step + state.skipped != step) {
+                throw new IllegalStateException("shard " + state.shard + " holds the state after " + (state.step + state.skipped)
+                        + " steps but step " + step + " was asked");
             }
-            parts.add(sorted.get(p).gradient());
-            losses[p] = sorted.get(p).loss();
-        }
-        float[] g = new float[state.length()];
-        PartialGradients.combineInto(parts, 0, 0, state.length(), g);
-        float[] slice = java.util.Arrays.copyOfRange(theta, state.from, state.to);
-        try (Optimizer o = state.toOptimizer(rule, backend)) {
-            o.step(FloatArrayBuffer.wrap(slice), FloatArrayBuffer.wrap(g));
-            return ShardState.of(o, state.shard, state.from, state.to, slice, PartialGradients.combineLoss(losses));
-        }
+            List<GradSlice> sorted = new ArrayList<>();
+            slices.forEach(sorted::add);
+            sorted.sort(Comparator.comparingInt(GradSlice::worker));
+            if (sorted.size() != workers) {
+                throw new IllegalStateException("shard " + state.shard + " got " + sorted.size() + " gradient slices at step "
+                        + step + ", expected one from each of " + workers + " workers");
+            }
+            List<float[]> parts = new ArrayList<>();
+            double[] losses = new double[workers];
+            for (int p = 0; p < workers; p++) {
+                if (sorted.get(p).worker() != p) {
+                    throw new IllegalStateException("shard " + state.shard + " got no gradient slice from worker " + p);
+                }
+                parts.add(sorted.get(p).gradient());
+                losses[p] = sorted.get(p).loss();
+            }
+            float[] g = new float[state.length()];
+            PartialGradients.combineInto(parts, 0, 0, state.length(), g);
+            float[] slice = java.util.Arrays.copyOfRange(theta, state.from, state.to);
+            try (Optimizer o = state.toOptimizer(rule, backend)) {
+                o.step(FloatArrayBuffer.wrap(slice), FloatArrayBuffer.wrap(g));
+                return ShardState.of(o, state.shard, state.from, state.to, slice, PartialGradients.combineLoss(losses));
+            }
+        });
     }
 
     /** Worker p's {@code localSteps} ordinary steps from θ and {@code start}, on its own pieces of steps t, t+1, …. */
     static LocalResult localSteps(DataShard shard, float[] theta, ShardState start, NetSpec net, ShardPlan plan,
                                   RuleSpec rule, String backend, long step, int localSteps, FaultInjection faults) {
-        float[] th = theta.clone();
-        float[] g = new float[th.length];
-        WorkerCache.Net n = WorkerCache.net(net, plan.perWorkerBatch());
-        double loss = 0;
-        try (Optimizer o = start.toOptimizer(rule, backend)) {
-            for (int j = 0; j < localSteps; j++) {
-                FaultInjection.check(faults, step + j, FaultInjection.Stage.GRADIENT, shard.index);
-                int[] rows = shard.local(plan.rows(step + j, shard.index));
-                loss = PartialGradients.partial(n.mlp(), FloatArrayBuffer.wrap(th), shard.dataset(), rows, n.batch(),
-                        FloatArrayBuffer.wrap(g));
-                o.step(FloatArrayBuffer.wrap(th), FloatArrayBuffer.wrap(g));
+        return TaskFailure.portable(() -> {
+            float[] th = theta.clone();
+            float[] g = new float[th.length];
+            WorkerCache.Net n = WorkerCache.net(net, plan.perWorkerBatch());
+            double loss = 0;
+            try (Optimizer o = start.toOptimizer(rule, backend)) {
+                for (int j = 0; j < localSteps; j++) {
+                    FaultInjection.check(faults, step + j, FaultInjection.Stage.GRADIENT, shard.index);
+                    int[] rows = shard.local(plan.rows(step + j, shard.index));
+                    loss = PartialGradients.partial(n.mlp(), FloatArrayBuffer.wrap(th), shard.dataset(), rows, n.batch(),
+                            FloatArrayBuffer.wrap(g));
+                    o.step(FloatArrayBuffer.wrap(th), FloatArrayBuffer.wrap(g));
+                }
+                return new LocalResult(shard.index, th, ShardState.of(o, 0, 0, th.length, null, loss), loss);
             }
-            return new LocalResult(shard.index, th, ShardState.of(o, 0, 0, th.length, null, loss), loss);
-        }
+        });
     }
 }

@@ -95,6 +95,32 @@ class SparkTrainerEqualityTest {
         assertNotEquals(0f, maxAbsDiff(two.parameters().array(), one.parameters().array()));
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(SparkTrainer.Mode.class)
+    void aTaskThatFailsWithoutRetriesFailsTheStepClearlyAndChangesNothing(SparkTrainer.Mode mode) throws Exception {
+        // local[2] does not retry a task: the injected failure fails the step's job.
+        var builder = SparkTrainer.builder(sc, ARCH, Adam.defaults(), TRAIN).mode(mode).workers(2).perWorkerBatch(16)
+                .seed(6).shards(2).localSteps(2);
+        float[] before;
+        float[] stateBefore;
+        try (SparkTrainer clean = builder.build()) {
+            clean.runUntil(4);
+            before = clean.parameters();
+            stateBefore = clean.stateBuffer("s");
+        }
+        FaultInjection.Stage stage = mode == SparkTrainer.Mode.SHARDED_STATE ? FaultInjection.Stage.SHARD_STEP
+                : FaultInjection.Stage.GRADIENT;
+        try (SparkTrainer t = builder.faults(new FaultInjection(4, stage, 1)).build()) {
+            t.runUntil(4);
+            SparkStepException e = assertThrows(SparkStepException.class, t::step);
+            assertEquals("step 4 failed, parameters and optimizer state are those before it: injected failure: " + stage
+                    + " task of partition 1 at step 4, attempt 0", e.getMessage());
+            assertEquals(4, t.stepCount());
+            assertArrayEquals(bits(before), bits(t.parameters()), "θ unchanged");
+            assertArrayEquals(bits(stateBefore), bits(t.stateBuffer("s")), "state unchanged");
+        }
+    }
+
     @Test
     void shardedModeRefusesAGlobalNormClip() {
         UpdateRule clipped = org.optim4j.rule.Transforms.prepend(Adam.defaults(),
