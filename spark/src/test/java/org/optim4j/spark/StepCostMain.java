@@ -25,7 +25,8 @@ import org.optim4j.rule.Adam;
  *
  * <pre>
  * mvn -B -o -q test-compile -pl spark -am
- * java -Xmx12g -cp "spark/target/test-classes:spark/target/classes:$(cat cp.txt)" org.optim4j.spark.StepCostMain 1m
+ * mvn -B -o -q dependency:build-classpath -pl spark -am -Dmdep.outputFile=$PWD/cp.txt -Dmdep.includeScope=test
+ * java -Xmx14g -cp "spark/target/test-classes:spark/target/classes:$(cat cp.txt)" org.optim4j.spark.StepCostMain 1m [kryo]
  * </pre>
  *
  * Modes are measured interleaved (single, driver, sharded, averaging; three rounds), keeping each one's best mean,
@@ -48,6 +49,11 @@ public final class StepCostMain {
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("optim4j step cost")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.maxResultSize", "4g");
+        boolean kryo = args.length > 1 && args[1].equals("kryo");
+        if (kryo) {
+            // Kryo for shuffles and task results (closures and broadcasts of the Java API stay Java-serialised).
+            conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        }
         Map<String, Double> best = new LinkedHashMap<>();
         Map<String, String> bytes = new LinkedHashMap<>();
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
@@ -56,7 +62,7 @@ public final class StepCostMain {
             Metrics metrics = new Metrics();
             sc.sc().addSparkListener(metrics);
             System.out.printf(Locale.ROOT, "%d parameters, W = 2, 2 rows per worker, Adam, backend simd, %d steps x %d "
-                    + "rounds%n", arch.parameterCount(), steps, rounds);
+                    + "rounds, %s serializer%n", arch.parameterCount(), steps, rounds, kryo ? "Kryo" : "Java");
             for (int r = 0; r < rounds; r++) {
                 time(best, "single process", () -> {
                     DataParallelReference ref = referenceOf(arch, train);
