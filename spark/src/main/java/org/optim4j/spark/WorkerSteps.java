@@ -14,16 +14,91 @@ final class WorkerSteps {
     private WorkerSteps() {
     }
 
+    // The values tasks return are plain classes, not records: the Kryo that Spark ships cannot serialise records
+    // ("can't get field offset on a record class"), and users may set spark.serializer to Kryo.
+
     /** Worker p's mean loss and gradient over its piece of step t. */
-    record Partial(int worker, double loss, float[] gradient) implements Serializable {
+    static final class Partial implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int worker;
+        private final double loss;
+        private final float[] gradient;
+
+        Partial(int worker, double loss, float[] gradient) {
+            this.worker = worker;
+            this.loss = loss;
+            this.gradient = gradient;
+        }
+
+        int worker() {
+            return worker;
+        }
+
+        double loss() {
+            return loss;
+        }
+
+        float[] gradient() {
+            return gradient;
+        }
     }
 
     /** Worker p's loss and its partial gradient over one shard's slice. */
-    record GradSlice(int worker, double loss, float[] gradient) implements Serializable {
+    static final class GradSlice implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int worker;
+        private final double loss;
+        private final float[] gradient;
+
+        GradSlice(int worker, double loss, float[] gradient) {
+            this.worker = worker;
+            this.loss = loss;
+            this.gradient = gradient;
+        }
+
+        int worker() {
+            return worker;
+        }
+
+        double loss() {
+            return loss;
+        }
+
+        float[] gradient() {
+            return gradient;
+        }
     }
 
     /** A worker's parameters and state after its local steps (parameter averaging). */
-    record LocalResult(int worker, float[] theta, ShardState state, double loss) implements Serializable {
+    static final class LocalResult implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int worker;
+        private final float[] theta;
+        private final ShardState state;
+        private final double loss;
+
+        LocalResult(int worker, float[] theta, ShardState state, double loss) {
+            this.worker = worker;
+            this.theta = theta;
+            this.state = state;
+            this.loss = loss;
+        }
+
+        int worker() {
+            return worker;
+        }
+
+        float[] theta() {
+            return theta;
+        }
+
+        ShardState state() {
+            return state;
+        }
+
+        double loss() {
+            return loss;
+        }
     }
 
     static Partial partial(DataShard shard, float[] theta, NetSpec net, ShardPlan plan, long step,
