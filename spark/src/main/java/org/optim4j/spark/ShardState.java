@@ -76,8 +76,9 @@ final class ShardState implements Serializable {
         return o;
     }
 
-    ShardState withTheta(float[] newTheta) {
-        return new ShardState(shard, from, to, step, skipped, names, buffers, newTheta, loss);
+    /** The slice's θ and loss without the state buffers: what the driver gathers. */
+    ShardState thetaOnly() {
+        return new ShardState(shard, from, to, step, skipped, new String[0], new float[0][], theta, loss);
     }
 
     static Optimizer optimizer(RuleSpec rule, String backend, int length) {

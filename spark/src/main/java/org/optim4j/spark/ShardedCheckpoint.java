@@ -144,7 +144,7 @@ final class ShardedCheckpoint {
                         .persist(StorageLevel.MEMORY_AND_DISK());
                 float[] theta = new float[t.theta.length];
                 try {
-                    for (Tuple2<Integer, ShardState> kv : loaded.mapValues(s -> s.withTheta(s.theta)).collect()) {
+                    for (Tuple2<Integer, ShardState> kv : loaded.mapValues(ShardState::thetaOnly).collect()) {
                         ShardState s = kv._2();
                         System.arraycopy(s.theta, 0, theta, s.from, s.length());
                     }

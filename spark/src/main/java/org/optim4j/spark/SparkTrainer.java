@@ -275,8 +275,7 @@ public final class SparkTrainer implements AutoCloseable {
         List<Tuple2<Integer, ShardState>> out;
         try {
             // Only θ slices and the loss travel; the new state stays cached in its partitions.
-            out = next.mapValues(s -> new ShardState(s.shard, s.from, s.to, s.step, s.skipped, new String[0],
-                    new float[0][], s.theta, s.loss)).collect();
+            out = next.mapValues(ShardState::thetaOnly).collect();
         } catch (Exception e) { // SparkException is checked in Java terms, thrown undeclared from Scala
             next.unpersist(false);
             b.destroy();
