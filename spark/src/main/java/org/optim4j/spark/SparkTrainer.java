@@ -59,6 +59,8 @@ import scala.Tuple2;
  */
 public final class SparkTrainer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SparkTrainer.class);
+    /** The name of the sharded state RDD (as Spark's storage listing shows it), followed by the step. */
+    public static final String STATE_RDD_NAME = "optim4j sharded optimizer state";
 
     /** Where the optimizer state lives and how often workers communicate. */
     public enum Mode {
@@ -268,6 +270,7 @@ public final class SparkTrainer implements AutoCloseable {
         JavaPairRDD<Integer, ShardState> next = state.join(slices.groupByKey(partitioner), partitioner)
                 .mapValues(v -> WorkerSteps.sliceStep(v._1(), v._2(), b.value(), r, be, t, w, f))
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        next.setName(STATE_RDD_NAME + " after step " + t);
         boolean checkpoint = lineageCheckpointEvery > 0 && (t + 1) % lineageCheckpointEvery == 0;
         if (checkpoint) {
             next.checkpoint();

@@ -90,6 +90,16 @@ public final class StepCostMain {
                             "shuffle written %.2f MB, shuffle read %.2f MB, task results %.2f MB per step",
                             metrics.shuffleWritten.get() / 1e6 / n, metrics.shuffleRead.get() / 1e6 / n,
                             metrics.results.get() / 1e6 / n));
+                    if (mode == SparkTrainer.Mode.SHARDED_STATE && r == rounds - 1) {
+                        // What the executors hold for the state: Spark's size estimate of the cached partitions.
+                        for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+                            if (info.name().startsWith(SparkTrainer.STATE_RDD_NAME)) {
+                                System.out.printf(Locale.ROOT, "        cached %s: %d partitions, %.2f MB in memory, "
+                                        + "%.2f MB on disk%n", info.name(), info.numCachedPartitions(),
+                                        info.memSize() / 1e6, info.diskSize() / 1e6);
+                            }
+                        }
+                    }
                     t.close();
                     System.out.printf(Locale.ROOT, "round %d %-32s %9.1f ms/step%n", r, name, ms);
                 }
