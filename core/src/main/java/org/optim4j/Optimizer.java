@@ -18,6 +18,7 @@ import org.optim4j.spi.DoubleArrayBuffer;
 import org.optim4j.spi.FloatArrayBuffer;
 import org.optim4j.spi.Kernel;
 import org.optim4j.spi.KernelKey;
+import org.optim4j.spi.PrefixNorms;
 import org.optim4j.spi.StepScalars;
 import org.optim4j.state.BufferData;
 import org.optim4j.state.OptimizerSnapshot;
@@ -25,6 +26,7 @@ import org.optim4j.state.ParameterGroup;
 import org.optim4j.state.Range;
 import org.optim4j.state.TensorSlot;
 import org.optim4j.transform.AccumulateGradients;
+import org.optim4j.transform.EvaluationPoint;
 import org.optim4j.transform.Transform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -337,6 +339,40 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
+     * Writes the point to evaluate the model at into {@code out}. For a schedule-free rule (a chain with an
+     * {@link EvaluationPoint} transform) the parameters hold the training point y, where the gradient is taken, and
+     * this is the average x (schedulefree's {@code optimizer.eval()}, without touching the parameters: keep training
+     * from {@code parameters}, evaluate at {@code out}). For every other group, and before the first update, it is
+     * a copy of the parameters. Reads the state, modifies nothing else.
+     *
+     * @throws IllegalArgumentException if a buffer is null, of another length or backend, or a state buffer, or the
+     *                                  two are the same
+     */
+    public void evaluationPoint(Buffer parameters, Buffer out) {
+        enter();
+        try {
+            checkBuffer("parameters", parameters);
+            checkBuffer("out", out);
+            checkDistinct(parameters, out);
+            for (GroupPlan p : plans) {
+                p.writeEvaluationPoint(parameters, out, state.step());
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** {@link #evaluationPoint(Buffer, Buffer)} over heap arrays. */
+    public void evaluationPoint(float[] parameters, float[] out) {
+        Check.notNull("parameters", parameters);
+        Check.notNull("out", out);
+        if (parameters == out) {
+            throw new IllegalArgumentException("parameters and out are the same array; they must be distinct");
+        }
+        evaluationPoint(FloatArrayBuffer.wrap(parameters), FloatArrayBuffer.wrap(out));
+    }
+
+    /**
      * A copy of everything the next step reads: counters, layout, groups with their rules, state buffers.
      *
      * @throws IllegalStateException if another thread is in a call on this optimizer
@@ -642,6 +678,8 @@ public final class Optimizer implements AutoCloseable {
         final int tailOffset;
         final Buffer[] args;
         final String description;
+        /** The first pass of a chain with a per-tensor reduction (LAMB's trust ratio), or null. */
+        final PerTensorPass perTensor;
         // Look-ahead form (Nesterov's spec form), or null.
         final Kernel lookahead;
         final List<Transform> atPointChain;
@@ -670,13 +708,22 @@ public final class Optimizer implements AutoCloseable {
             while (lead < chain.size() && chain.get(lead).reduction() == Transform.Reduction.SCALE_BY_SUM_OF_SQUARES) {
                 lead++;
             }
+            int perTensor = -1;
             for (int i = lead; i < chain.size(); i++) {
-                if (chain.get(i).reduction() != Transform.Reduction.NONE) {
+                Transform.Reduction r = chain.get(i).reduction();
+                if (r == Transform.Reduction.PER_TENSOR_NORMS && perTensor < 0) {
+                    perTensor = i;
+                } else if (r == Transform.Reduction.PER_TENSOR_NORMS) {
+                    throw new IllegalArgumentException("rule '" + group.rule().id() + "' has two per-tensor "
+                            + "reductions ('" + chain.get(perTensor).id() + "', '" + chain.get(i).id()
+                            + "'); at most one is supported");
+                } else if (r != Transform.Reduction.NONE) {
                     throw new IllegalArgumentException("rule '" + group.rule().id() + "': transform '"
                             + chain.get(i).id() + "' needs a reduction over its input, so it must come first in the "
                             + "chain (its input is then the gradient)");
                 }
             }
+            this.perTensor = perTensor >= 0 ? new PerTensorPass(chain, perTensor, group.ranges()) : null;
             this.leadingScalers = lead;
             this.leadAt = new int[lead];
             for (int i = 1; i < lead; i++) {
@@ -686,7 +733,8 @@ public final class Optimizer implements AutoCloseable {
             List<Transform> tail = chain.subList(lead, chain.size());
             KernelKey key = KernelKey.of(chain);
             Kernel fusedWhole = backend.kernel(key).orElse(null);
-            Kernel fusedTail = lead > 0 && !tail.isEmpty() && backend.scalesGradient() ? backend.kernel(KernelKey.of(tail)).orElse(null) : null;
+            Kernel fusedTail = lead > 0 && !tail.isEmpty() && backend.scalesGradient() && perTensor < 0
+                    ? backend.kernel(KernelKey.of(tail)).orElse(null) : null;
             if (fusedWhole != null) {
                 kernel = fusedWhole;
                 tailScalars = null;
@@ -723,6 +771,10 @@ public final class Optimizer implements AutoCloseable {
                     la = i;
                 }
             }
+            if (la >= 0 && perTensor >= 0) {
+                throw new IllegalArgumentException("rule '" + group.rule().id() + "': a look-ahead transform cannot be "
+                        + "combined with the per-tensor reduction of '" + chain.get(perTensor).id() + "'");
+            }
             if (la >= 0 && accumulator != null) {
                 throw new IllegalArgumentException("rule '" + group.rule().id() + "': gradient accumulation cannot be "
                         + "combined with a look-ahead transform (the look-ahead point moves only on applied steps)");
@@ -748,6 +800,50 @@ public final class Optimizer implements AutoCloseable {
             Chains.compute(chain, t / accumulate, scalars);
             if (atPoint && atPointChain != null) {
                 Chains.compute(atPointChain, t, atPointScalars);
+            }
+        }
+
+        /** x over this group's ranges (see {@link Optimizer#evaluationPoint}): θ unless a transform says otherwise. */
+        void writeEvaluationPoint(Buffer theta, Buffer out, long step) {
+            int e = -1, at = 0, stateAt = 0;
+            for (int i = 0; i < chain.size() && e < 0; i++) {
+                if (chain.get(i) instanceof EvaluationPoint) {
+                    e = i;
+                } else {
+                    at += chain.get(i).scalarNames().size();
+                    stateAt += chain.get(i).stateNames().size();
+                }
+            }
+            long updates = step / accumulate;
+            if (e < 0 || updates == 0) {
+                for (int r = 0; r < from.length; r++) {
+                    copy(theta, out, from[r], to[r]);
+                }
+                return;
+            }
+            EvaluationPoint point = (EvaluationPoint) chain.get(e);
+            StepScalars last = Chains.compute(chain, updates - 1, Chains.newScalars(chain));
+            Buffer[] mine = new Buffer[chain.get(e).stateNames().size()];
+            for (int k = 0; k < mine.length; k++) {
+                mine[k] = args[2 + stateAt + k];
+            }
+            int[] index = new int[1];
+            org.optim4j.transform.StateAccess access = new org.optim4j.transform.StateAccess() {
+                @Override
+                public double get(int k) {
+                    return mine[k].get(index[0]);
+                }
+
+                @Override
+                public double set(int k, double value) {
+                    throw new UnsupportedOperationException("the evaluation point reads the state only");
+                }
+            };
+            for (int r = 0; r < from.length; r++) {
+                for (int i = from[r]; i < to[r]; i++) {
+                    index[0] = i;
+                    out.set(i, point.evaluationPoint(theta.get(i), access, last.values(), at));
+                }
             }
         }
 
@@ -837,12 +933,84 @@ public final class Optimizer implements AutoCloseable {
             args[0] = theta;
             args[1] = gradient;
             try {
+                if (perTensor != null) {
+                    // Pass 1 writes nothing; only once every tensor's norms are known does pass 2 write.
+                    perTensor.reduce(s, args);
+                    perTensor.apply(k, s, args);
+                    return;
+                }
                 for (int r = 0; r < from.length; r++) {
                     k.apply(s, args, from[r], to[r]);
                 }
             } finally {
                 args[0] = null;
                 args[1] = null;
+            }
+        }
+    }
+
+    /**
+     * A chain with a {@link Transform.Reduction#PER_TENSOR_NORMS} transform at index {@code at}: the group's ranges
+     * cut into pieces by tensor of the layout (a tensor's norms are over its elements in this group); pass 1
+     * ({@link PrefixNorms}) sums ‖u‖² and ‖θ‖² per tensor without writing, pass 2 runs the step kernel piece by
+     * piece with that tensor's reduction folded into the scalars.
+     */
+    private final class PerTensorPass {
+        final Transform transform;
+        final int scalarAt;
+        final PrefixNorms prefix;
+        final int[] pieceFrom;
+        final int[] pieceTo;
+        final int[] pieceTensor;
+        /** Σu², Σθ² of each tensor (two per tensor), reused every step. */
+        final double[] sums;
+        private final double[] pair = new double[2];
+
+        PerTensorPass(List<Transform> chain, int at, List<Range> ranges) {
+            this.transform = chain.get(at);
+            int offset = 0;
+            for (int i = 0; i < at; i++) {
+                offset += chain.get(i).scalarNames().size();
+            }
+            this.scalarAt = offset;
+            this.prefix = new PrefixNorms(chain, at);
+            List<int[]> pieces = new ArrayList<>();
+            int tensor = 0;
+            for (TensorSlot slot : tensors) {
+                boolean any = false;
+                for (Range r : ranges) {
+                    int lo = Math.max(r.from(), slot.offset());
+                    int hi = Math.min(r.to(), slot.end());
+                    if (lo < hi) {
+                        pieces.add(new int[] {lo, hi, tensor});
+                        any = true;
+                    }
+                }
+                tensor += any ? 1 : 0;
+            }
+            pieceFrom = pieces.stream().mapToInt(p -> p[0]).toArray();
+            pieceTo = pieces.stream().mapToInt(p -> p[1]).toArray();
+            pieceTensor = pieces.stream().mapToInt(p -> p[2]).toArray();
+            sums = new double[2 * tensor];
+        }
+
+        void reduce(StepScalars s, Buffer[] args) {
+            java.util.Arrays.fill(sums, 0);
+            for (int p = 0; p < pieceFrom.length; p++) {
+                pair[0] = 0;
+                pair[1] = 0;
+                prefix.accumulate(s, args, pieceFrom[p], pieceTo[p], pair);
+                sums[2 * pieceTensor[p]] += pair[0];
+                sums[2 * pieceTensor[p] + 1] += pair[1];
+            }
+        }
+
+        void apply(Kernel k, StepScalars s, Buffer[] args) {
+            double[] c = s.values();
+            for (int p = 0; p < pieceFrom.length; p++) {
+                int t = pieceTensor[p];
+                transform.reducedPerTensor(sums[2 * t], sums[2 * t + 1], c, scalarAt);
+                k.apply(s, args, pieceFrom[p], pieceTo[p]);
             }
         }
     }

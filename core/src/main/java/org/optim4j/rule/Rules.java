@@ -36,6 +36,8 @@ public final class Rules {
         register(SgdTorch.TYPE);
         register(SgdTorch.NESTEROV_TYPE);
         register(Lion.TYPE);
+        register(Lamb.TYPE);
+        register(AdamWScheduleFree.TYPE);
     }
 
     private Rules() {

@@ -65,6 +65,13 @@ public interface Transform {
     }
 
     /**
+     * Folds a {@link Reduction#PER_TENSOR_NORMS} result into its scalars at {@code c[at …]} for one tensor:
+     * Σu² of the transform's input and Σθ² over that tensor's elements (of this group).
+     */
+    default void reducedPerTensor(double updateSumOfSquares, double parameterSumOfSquares, double[] c, int at) {
+    }
+
+    /**
      * When the transform evaluates the gradient somewhere other than θ (Nesterov's look-ahead): where, and
      * which transform replaces it when the gradient was taken there.
      */
@@ -79,7 +86,14 @@ public interface Transform {
          * Σu² over the transform's input; the transform's reference must then be u·c[at] (a pure rescaling by
          * its first scalar), so that a backend can fold it into a fused kernel as a gradient scale.
          */
-        SCALE_BY_SUM_OF_SQUARES
+        SCALE_BY_SUM_OF_SQUARES,
+        /**
+         * Σu² of the transform's input and Σθ², per tensor of the layout (LAMB's trust ratio), anywhere in the
+         * chain: the optimizer runs the chain up to this transform once without writing anything to get them
+         * (the state is untouched until every tensor's scalars are known), then runs the whole chain tensor by
+         * tensor with {@link #reducedPerTensor} folded into the scalars.
+         */
+        PER_TENSOR_NORMS
     }
 
     /** A hyper-parameter's declaration with its current value (a schedule; constants are fixed schedules). */
