@@ -59,7 +59,7 @@ import picocli.CommandLine.Spec;
         modelTransformer = TrainCommand.RuleHelp.class,
         description = {
             "Train the multilayer perceptron (softmax cross-entropy) with one update rule, or with each of the spec's "
-                    + "six rules (--compare).",
+                    + "six rules (--compare), or of a list (--rules adam,adamw,lion,nadam,radam,lamb).",
             "Data: the UCI handwritten digits shipped with optim4j (1797 images, 8x8 pixels 0..16, scaled to [0,1] by "
                     + "dividing by 16), split 80/20 after a seeded shuffle. --data FILE reads another CSV of the same shape "
                     + "(features then an integer label per row, 0..N-1, also written 1.0; no header; plain or gzip); "
