@@ -33,7 +33,26 @@ class TransformsTest {
         Optimizer o = Optimizer.create(r, SCALAR, 2);
         o.step(new float[] {1, 2}, new float[] {3, -0.25f});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(o));
-        assertTrue(e.getMessage().contains("clip_by_value+add_decayed_weights+adam"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("rule 'clip_by_value+add_decayed_weights+adam' cannot be stored in a "
+                + "checkpoint: it is not registered"), e.getMessage());
+        Optimizer acc = Optimizer.create(Transforms.accumulate(Adam.of(1e-3), 2), SCALAR, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(acc));
+        assertTrue(e.getMessage().startsWith("rule 'accumulate_gradients+adam' cannot be stored"), e.getMessage());
+        // A registered id on another chain would come back as the registered rule: refused, naming both chains.
+        UpdateRule impostor = new org.optim4j.rule.ChainRule("adam",
+                Transforms.prepend(Adam.of(1e-3), new org.optim4j.transform.ScaleByTrustRatio()).transforms());
+        Optimizer i = Optimizer.create(impostor, SCALAR, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(i));
+        assertTrue(e.getMessage().contains("scale_by_trust_ratio+scale_by_adam+scale_by_learning_rate")
+                && e.getMessage().contains("is not the registered 'adam'"), e.getMessage());
+        UpdateRule extra = new org.optim4j.rule.ChainRule("adam",
+                Transforms.prepend(Adam.of(1e-3), ClipByValue.of(0.5)).transforms());
+        Optimizer x = Optimizer.create(extra, SCALAR, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(x));
+        assertTrue(e.getMessage().contains("registry cannot rebuild it") && e.getMessage().contains("clip_value"),
+                e.getMessage());
+        // in memory, both still work
+        assertEquals(2, acc.snapshot().parameterCount());
     }
 
     @Test
