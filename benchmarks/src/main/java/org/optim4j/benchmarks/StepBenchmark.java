@@ -38,7 +38,8 @@ public class StepBenchmark {
 
     /** Every registered rule, {@link BenchRules#IDS} (a test checks that the list is the registry's). */
     @Param({"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", "adamw_amsgrad", "nadam",
-            "radam", "adamax", "adadelta", "rmsprop_centered", "sgd_torch", "sgd_torch_nesterov", "lion"})
+            "radam", "adamax", "adadelta", "rmsprop_centered", "sgd_torch", "sgd_torch_nesterov", "lion",
+            "lamb", "adamw_schedulefree"})
     public String rule;
 
     @Param({"scalar", "simd1", "simd", "nd4j"})
