@@ -95,11 +95,13 @@ public final class Checkpoint {
      * registered id for another chain would otherwise come back as something else).
      */
     private static void checkStorable(UpdateRule rule) {
-        if (!Rules.ids().contains(rule.id())) {
+        try {
+            Rules.type(rule.id());
+        } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException("rule '" + rule.id() + "' cannot be stored in a checkpoint: it is not "
-                    + "registered in Rules (a chain made by Transforms.prepend/accumulate or UpdateRule.chain has no "
-                    + "registry entry to rebuild it from); register a RuleType under '" + rule.id() + "', or keep its "
-                    + "state in memory with Optimizer.snapshot()");
+                    + "registered in Rules, nor gradient transforms of Transforms.prepend/accumulate in front of a "
+                    + "registered rule (" + ex.getMessage() + "); register a RuleType under '" + rule.id() + "', or "
+                    + "keep its state in memory with Optimizer.snapshot()", ex);
         }
         for (Map.Entry<String, Schedule> e : rule.hyperParameters().entrySet()) {
             try {

@@ -84,6 +84,9 @@ public final class Rules {
      */
     public static synchronized RuleType type(String id) {
         RuleType t = TYPES.get(id);
+        if (t == null && id != null) {
+            t = PrependedRules.type(id, TYPES::get); // t1+…+rule, as Transforms.prepend/accumulate name them
+        }
         if (t == null) {
             throw new IllegalArgumentException("unknown rule '" + id + "'; known: " + String.join(", ", TYPES.keySet()));
         }
