@@ -59,7 +59,8 @@ final class FunctionsCommand implements Callable<Integer> {
             }
             out.println(header);
             for (UpdateRule rule : DemoRules.forProblem(problem)) {
-                Optimizer opt = Optimizer.create(rule, backend(rule, problem.dimension()), problem.dimension());
+                Backend backend = backend(rule, problem.dimension());
+                Optimizer opt = Optimizer.create(rule, backend, problem.dimension());
                 Buffer theta = opt.newBuffer();
                 theta.copyFrom(problem.start());
                 StringBuilder row = new StringBuilder(String.format("%-" + width + "s %10s", describe(rule),
@@ -72,7 +73,7 @@ final class FunctionsCommand implements Callable<Integer> {
                         next++;
                     }
                 }
-                out.println(row);
+                out.println(auto ? row + "  [" + backend.name() + "]" : row);
             }
         }
         out.flush();
