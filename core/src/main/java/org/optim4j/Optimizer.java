@@ -346,6 +346,18 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
+     * {@link #step(Buffer, GradientFunction)} over a {@link ParameterSet}: the function gets the point and the
+     * gradient in the set's layout, so it reads and writes tensors by name (Nesterov's spec form takes the
+     * gradient at the look-ahead point θ + ρ·s, which is not {@code parameters}).
+     */
+    public boolean step(ParameterSet parameters, ParameterSetGradient gradientFunction) {
+        Check.notNull("parameters", parameters);
+        Check.notNull("gradientFunction", gradientFunction);
+        return step(parameters.flat(), (point, gradient) ->
+                gradientFunction.gradient(parameters.over(point), parameters.over(gradient)));
+    }
+
+    /**
      * A copy of everything the next step reads: counters, layout, groups with their rules, state buffers.
      *
      * @throws IllegalStateException if another thread is in a call on this optimizer
