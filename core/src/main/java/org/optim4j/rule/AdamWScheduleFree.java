@@ -31,6 +31,16 @@ public record AdamWScheduleFree(ScaleByScheduleFreeAdamW transform) implements U
         Check.notNull("transform", transform);
     }
 
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static AdamWScheduleFree defaults() {
+        return (AdamWScheduleFree) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
+
     @Override
     public String id() {
         return ID;
