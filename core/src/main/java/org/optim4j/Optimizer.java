@@ -57,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * Before the element-wise pass one read pass over the gradient computes Σg² per group: it is the non-finite
  * check (Σg² is finite exactly when every element is; only then is the index of a bad element searched) and
  * the norm of a leading {@link org.optim4j.transform.ClipByGlobalNorm}, which then folds into the fused kernel
- * as a gradient scale.
+ * as a gradient scale. A transform with a per-tensor reduction anywhere in the chain (LAMB's trust ratio) makes the
+ * group run in two passes: the chain up to it, element by element, writing nothing, to get ‖u‖² and ‖θ‖² per tensor
+ * of the layout; then the step, tensor by tensor, with each tensor's result in the scalars.
  *
  * <h2>Gradient accumulation</h2>
  * A group whose chain starts with {@link AccumulateGradients} (k) adds every call's gradient to its state buffer

@@ -52,9 +52,10 @@ public interface Transform {
     double reference(double u, double theta, StateAccess state, double[] c, int at);
 
     /**
-     * What the transform needs computed over its whole input before its element-wise pass. Only the first
-     * transforms of a chain may need one (their input is the gradient): the optimizer computes it in the same
-     * read pass as the non-finite check.
+     * What the transform needs computed over its whole input before its element-wise pass. A
+     * {@link Reduction#SCALE_BY_SUM_OF_SQUARES} only in the first transforms of a chain (their input is the gradient:
+     * the optimizer computes it in the same read pass as the non-finite check); one
+     * {@link Reduction#PER_TENSOR_NORMS} anywhere (the optimizer runs the chain before it in a first, write-free pass).
      */
     default Reduction reduction() {
         return Reduction.NONE;
