@@ -18,6 +18,7 @@ import org.optim4j.spi.DoubleArrayBuffer;
 import org.optim4j.spi.FloatArrayBuffer;
 import org.optim4j.spi.Kernel;
 import org.optim4j.spi.KernelKey;
+import org.optim4j.spi.PrefixNorms;
 import org.optim4j.spi.StepScalars;
 import org.optim4j.state.BufferData;
 import org.optim4j.state.OptimizerSnapshot;
@@ -25,6 +26,7 @@ import org.optim4j.state.ParameterGroup;
 import org.optim4j.state.Range;
 import org.optim4j.state.TensorSlot;
 import org.optim4j.transform.AccumulateGradients;
+import org.optim4j.transform.EvaluationPoint;
 import org.optim4j.transform.Transform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * Before the element-wise pass one read pass over the gradient computes Σg² per group: it is the non-finite
  * check (Σg² is finite exactly when every element is; only then is the index of a bad element searched) and
  * the norm of a leading {@link org.optim4j.transform.ClipByGlobalNorm}, which then folds into the fused kernel
- * as a gradient scale.
+ * as a gradient scale. A transform with a per-tensor reduction anywhere in the chain (LAMB's trust ratio) makes the
+ * group run in two passes: the chain up to it, element by element, writing nothing, to get ‖u‖² and ‖θ‖² per tensor
+ * of the layout; then the step, tensor by tensor, with each tensor's result in the scalars.
  *
  * <h2>Gradient accumulation</h2>
  * A group whose chain starts with {@link AccumulateGradients} (k) adds every call's gradient to its state buffer
@@ -102,6 +106,8 @@ public final class Optimizer implements AutoCloseable {
     private static final Set<String> loggedFallbacks = ConcurrentHashMap.newKeySet();
 
     private final Backend backend;
+    /** Why {@link Backends} chose the backend, when the caller named none (null otherwise): for error messages. */
+    private final String backendReason;
     private final int parameterCount;
     private final List<TensorSlot> tensors;
     private final GroupPlan[] plans;
@@ -118,7 +124,14 @@ public final class Optimizer implements AutoCloseable {
         this.parameterCount = b.parameterCount;
         this.tensors = b.tensors();
         List<ParameterGroup> groups = b.groups(tensors);
-        this.backend = b.backend != null ? b.backend : Backends.select(b.rule, b.parameterCount);
+        if (b.backend != null) {
+            this.backend = b.backend;
+            this.backendReason = null;
+        } else {
+            Backends.Choice choice = Backends.choice(b.rule, b.parameterCount);
+            this.backend = choice.backend();
+            this.backendReason = choice.reason();
+        }
         if (!backend.availability().available()) {
             throw new IllegalArgumentException("backend '" + backend.name() + "' is not available: "
                     + backend.availability().reason());
@@ -334,6 +347,52 @@ public final class Optimizer implements AutoCloseable {
         } finally {
             exit();
         }
+    }
+
+    /**
+     * Writes the point to evaluate the model at into {@code out}. For a schedule-free rule (a chain with an
+     * {@link EvaluationPoint} transform) the parameters hold the training point y, where the gradient is taken, and
+     * this is the average x (schedulefree's {@code optimizer.eval()}, without touching the parameters: keep training
+     * from {@code parameters}, evaluate at {@code out}). For every other group, and before the first update, it is
+     * a copy of the parameters. Reads the state, modifies nothing else.
+     *
+     * @throws IllegalArgumentException if a buffer is null, of another length or backend, or a state buffer, or the
+     *                                  two are the same
+     */
+    public void evaluationPoint(Buffer parameters, Buffer out) {
+        enter();
+        try {
+            checkBuffer("parameters", parameters);
+            checkBuffer("out", out);
+            checkDistinct(parameters, out);
+            for (GroupPlan p : plans) {
+                p.writeEvaluationPoint(parameters, out, state.step());
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** {@link #evaluationPoint(Buffer, Buffer)} over heap arrays. */
+    public void evaluationPoint(float[] parameters, float[] out) {
+        Check.notNull("parameters", parameters);
+        Check.notNull("out", out);
+        if (parameters == out) {
+            throw new IllegalArgumentException("parameters and out are the same array; they must be distinct");
+        }
+        evaluationPoint(FloatArrayBuffer.wrap(parameters), FloatArrayBuffer.wrap(out));
+    }
+
+    /**
+     * {@link #step(Buffer, GradientFunction)} over a {@link ParameterSet}: the function gets the point and the
+     * gradient in the set's layout, so it reads and writes tensors by name (Nesterov's spec form takes the
+     * gradient at the look-ahead point θ + ρ·s, which is not {@code parameters}).
+     */
+    public boolean step(ParameterSet parameters, ParameterSetGradient gradientFunction) {
+        Check.notNull("parameters", parameters);
+        Check.notNull("gradientFunction", gradientFunction);
+        return step(parameters.flat(), (point, gradient) ->
+                gradientFunction.gradient(parameters.over(point), parameters.over(gradient)));
     }
 
     /**
@@ -563,10 +622,11 @@ public final class Optimizer implements AutoCloseable {
                 owners.add(b.name());
             }
         }
-        return owners.isEmpty() ? "" : "; backends that take it: " + String.join(", ", owners)
-                + (buffer instanceof FloatArrayBuffer && owners.contains("simd")
-                        ? " (an optimizer named by -D" + Backends.PROPERTY + " or " + Backends.ENVIRONMENT
-                        + " is used for float[] calls too)" : "");
+        return (backendReason == null ? "" : " (this optimizer's backend was " + backendReason + ")")
+                + (owners.isEmpty() ? "" : "; backends that take it: " + String.join(", ", owners)
+                + (backendReason != null && backendReason.startsWith("named by")
+                        ? ": name one of them, or build the optimizer with .backend(...), or allocate its buffers with"
+                        + " backend().allocate(n)" : ""));
     }
 
     /** Parameters, gradient and state must be distinct buffers: an aliased update would be silently wrong. */
@@ -642,6 +702,8 @@ public final class Optimizer implements AutoCloseable {
         final int tailOffset;
         final Buffer[] args;
         final String description;
+        /** The first pass of a chain with a per-tensor reduction (LAMB's trust ratio), or null. */
+        final PerTensorPass perTensor;
         // Look-ahead form (Nesterov's spec form), or null.
         final Kernel lookahead;
         final List<Transform> atPointChain;
@@ -670,13 +732,22 @@ public final class Optimizer implements AutoCloseable {
             while (lead < chain.size() && chain.get(lead).reduction() == Transform.Reduction.SCALE_BY_SUM_OF_SQUARES) {
                 lead++;
             }
+            int perTensor = -1;
             for (int i = lead; i < chain.size(); i++) {
-                if (chain.get(i).reduction() != Transform.Reduction.NONE) {
+                Transform.Reduction r = chain.get(i).reduction();
+                if (r == Transform.Reduction.PER_TENSOR_NORMS && perTensor < 0) {
+                    perTensor = i;
+                } else if (r == Transform.Reduction.PER_TENSOR_NORMS) {
+                    throw new IllegalArgumentException("rule '" + group.rule().id() + "' has two per-tensor "
+                            + "reductions ('" + chain.get(perTensor).id() + "', '" + chain.get(i).id()
+                            + "'); at most one is supported");
+                } else if (r != Transform.Reduction.NONE) {
                     throw new IllegalArgumentException("rule '" + group.rule().id() + "': transform '"
                             + chain.get(i).id() + "' needs a reduction over its input, so it must come first in the "
                             + "chain (its input is then the gradient)");
                 }
             }
+            this.perTensor = perTensor >= 0 ? new PerTensorPass(chain, perTensor, group.ranges()) : null;
             this.leadingScalers = lead;
             this.leadAt = new int[lead];
             for (int i = 1; i < lead; i++) {
@@ -686,7 +757,8 @@ public final class Optimizer implements AutoCloseable {
             List<Transform> tail = chain.subList(lead, chain.size());
             KernelKey key = KernelKey.of(chain);
             Kernel fusedWhole = backend.kernel(key).orElse(null);
-            Kernel fusedTail = lead > 0 && !tail.isEmpty() && backend.scalesGradient() ? backend.kernel(KernelKey.of(tail)).orElse(null) : null;
+            Kernel fusedTail = lead > 0 && !tail.isEmpty() && backend.scalesGradient() && perTensor < 0
+                    ? backend.kernel(KernelKey.of(tail)).orElse(null) : null;
             if (fusedWhole != null) {
                 kernel = fusedWhole;
                 tailScalars = null;
@@ -723,6 +795,10 @@ public final class Optimizer implements AutoCloseable {
                     la = i;
                 }
             }
+            if (la >= 0 && perTensor >= 0) {
+                throw new IllegalArgumentException("rule '" + group.rule().id() + "': a look-ahead transform cannot be "
+                        + "combined with the per-tensor reduction of '" + chain.get(perTensor).id() + "'");
+            }
             if (la >= 0 && accumulator != null) {
                 throw new IllegalArgumentException("rule '" + group.rule().id() + "': gradient accumulation cannot be "
                         + "combined with a look-ahead transform (the look-ahead point moves only on applied steps)");
@@ -748,6 +824,50 @@ public final class Optimizer implements AutoCloseable {
             Chains.compute(chain, t / accumulate, scalars);
             if (atPoint && atPointChain != null) {
                 Chains.compute(atPointChain, t, atPointScalars);
+            }
+        }
+
+        /** x over this group's ranges (see {@link Optimizer#evaluationPoint}): θ unless a transform says otherwise. */
+        void writeEvaluationPoint(Buffer theta, Buffer out, long step) {
+            int e = -1, at = 0, stateAt = 0;
+            for (int i = 0; i < chain.size() && e < 0; i++) {
+                if (chain.get(i) instanceof EvaluationPoint) {
+                    e = i;
+                } else {
+                    at += chain.get(i).scalarNames().size();
+                    stateAt += chain.get(i).stateNames().size();
+                }
+            }
+            long updates = step / accumulate;
+            if (e < 0 || updates == 0) {
+                for (int r = 0; r < from.length; r++) {
+                    copy(theta, out, from[r], to[r]);
+                }
+                return;
+            }
+            EvaluationPoint point = (EvaluationPoint) chain.get(e);
+            StepScalars last = Chains.compute(chain, updates - 1, Chains.newScalars(chain));
+            Buffer[] mine = new Buffer[chain.get(e).stateNames().size()];
+            for (int k = 0; k < mine.length; k++) {
+                mine[k] = args[2 + stateAt + k];
+            }
+            int[] index = new int[1];
+            org.optim4j.transform.StateAccess access = new org.optim4j.transform.StateAccess() {
+                @Override
+                public double get(int k) {
+                    return mine[k].get(index[0]);
+                }
+
+                @Override
+                public double set(int k, double value) {
+                    throw new UnsupportedOperationException("the evaluation point reads the state only");
+                }
+            };
+            for (int r = 0; r < from.length; r++) {
+                for (int i = from[r]; i < to[r]; i++) {
+                    index[0] = i;
+                    out.set(i, point.evaluationPoint(theta.get(i), access, last.values(), at));
+                }
             }
         }
 
@@ -837,12 +957,84 @@ public final class Optimizer implements AutoCloseable {
             args[0] = theta;
             args[1] = gradient;
             try {
+                if (perTensor != null) {
+                    // Pass 1 writes nothing; only once every tensor's norms are known does pass 2 write.
+                    perTensor.reduce(s, args);
+                    perTensor.apply(k, s, args);
+                    return;
+                }
                 for (int r = 0; r < from.length; r++) {
                     k.apply(s, args, from[r], to[r]);
                 }
             } finally {
                 args[0] = null;
                 args[1] = null;
+            }
+        }
+    }
+
+    /**
+     * A chain with a {@link Transform.Reduction#PER_TENSOR_NORMS} transform at index {@code at}: the group's ranges
+     * cut into pieces by tensor of the layout (a tensor's norms are over its elements in this group); pass 1
+     * ({@link PrefixNorms}) sums ‖u‖² and ‖θ‖² per tensor without writing, pass 2 runs the step kernel piece by
+     * piece with that tensor's reduction folded into the scalars.
+     */
+    private final class PerTensorPass {
+        final Transform transform;
+        final int scalarAt;
+        final PrefixNorms prefix;
+        final int[] pieceFrom;
+        final int[] pieceTo;
+        final int[] pieceTensor;
+        /** Σu², Σθ² of each tensor (two per tensor), reused every step. */
+        final double[] sums;
+        private final double[] pair = new double[2];
+
+        PerTensorPass(List<Transform> chain, int at, List<Range> ranges) {
+            this.transform = chain.get(at);
+            int offset = 0;
+            for (int i = 0; i < at; i++) {
+                offset += chain.get(i).scalarNames().size();
+            }
+            this.scalarAt = offset;
+            this.prefix = new PrefixNorms(chain, at);
+            List<int[]> pieces = new ArrayList<>();
+            int tensor = 0;
+            for (TensorSlot slot : tensors) {
+                boolean any = false;
+                for (Range r : ranges) {
+                    int lo = Math.max(r.from(), slot.offset());
+                    int hi = Math.min(r.to(), slot.end());
+                    if (lo < hi) {
+                        pieces.add(new int[] {lo, hi, tensor});
+                        any = true;
+                    }
+                }
+                tensor += any ? 1 : 0;
+            }
+            pieceFrom = pieces.stream().mapToInt(p -> p[0]).toArray();
+            pieceTo = pieces.stream().mapToInt(p -> p[1]).toArray();
+            pieceTensor = pieces.stream().mapToInt(p -> p[2]).toArray();
+            sums = new double[2 * tensor];
+        }
+
+        void reduce(StepScalars s, Buffer[] args) {
+            java.util.Arrays.fill(sums, 0);
+            for (int p = 0; p < pieceFrom.length; p++) {
+                pair[0] = 0;
+                pair[1] = 0;
+                prefix.accumulate(s, args, pieceFrom[p], pieceTo[p], pair);
+                sums[2 * pieceTensor[p]] += pair[0];
+                sums[2 * pieceTensor[p] + 1] += pair[1];
+            }
+        }
+
+        void apply(Kernel k, StepScalars s, Buffer[] args) {
+            double[] c = s.values();
+            for (int p = 0; p < pieceFrom.length; p++) {
+                int t = pieceTensor[p];
+                transform.reducedPerTensor(sums[2 * t], sums[2 * t + 1], c, scalarAt);
+                k.apply(s, args, pieceFrom[p], pieceTo[p]);
             }
         }
     }

@@ -25,15 +25,72 @@ class TransformsTest {
     private static final ScalarBackend SCALAR = new ScalarBackend();
 
     @Test
-    void prependNamesTheChainAndACheckpointRefusesItNamingTheId() {
+    void prependNamesTheChain() {
         UpdateRule r = Transforms.prepend(Adam.of(1e-3), ClipByValue.of(0.5), Transforms.l2(1e-4));
         assertEquals("clip_by_value+add_decayed_weights+adam", r.id());
         assertEquals(List.of("clip_value", "weight_decay", "rho1", "rho2", "epsilon", "learning_rate"),
                 List.copyOf(r.hyperParameters().keySet()));
-        Optimizer o = Optimizer.create(r, SCALAR, 2);
-        o.step(new float[] {1, 2}, new float[] {3, -0.25f});
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(o));
-        assertTrue(e.getMessage().contains("clip_by_value+add_decayed_weights+adam"), e.getMessage());
+    }
+
+    /**
+     * A prepended or accumulated rule is stored like a registered one (its id names its parts) and rebuilt from the
+     * file: the resumed run, mid-accumulation, is bit for bit the uninterrupted one.
+     */
+    @Test
+    void prependedAndAccumulatedRulesAreCheckpointed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        UpdateRule rule = Transforms.accumulate(Transforms.prepend(Adam.of(1e-2), ClipByValue.of(0.5),
+                Transforms.l2(1e-3)), 3);
+        assertEquals("accumulate_gradients+clip_by_value+add_decayed_weights+adam", rule.id());
+        Optimizer a = Optimizer.create(rule, SCALAR, 2);
+        float[] theta = {1, -1};
+        for (int call = 0; call < 4; call++) {
+            a.step(theta, new float[] {call, 1 - call});
+        }
+        java.nio.file.Path file = dir.resolve("prepended.ckpt");
+        Checkpoint.capture(a, org.optim4j.spi.FloatArrayBuffer.wrap(theta)).write(file);
+        Checkpoint back = Checkpoint.read(file);
+        assertTrue(UpdateRule.sameDefinition(rule, back.rule()), back.rule().toString());
+        Optimizer b = Optimizer.create(back.rule(), SCALAR, 2);
+        org.optim4j.spi.FloatArrayBuffer copy = org.optim4j.spi.FloatArrayBuffer.zeros(2);
+        back.restore(b, copy);
+        for (int call = 4; call < 11; call++) {
+            a.step(theta, new float[] {call, 1 - call});
+            b.step(copy.array(), new float[] {call, 1 - call});
+        }
+        assertArrayEquals(theta, copy.array());
+    }
+
+    @Test
+    void aCheckpointRefusesRulesItCouldNotRebuildNamingThem() {
+        // l2 in front of AdamW: two weight_decays, which values by name cannot tell apart
+        Optimizer twoDecays = Optimizer.create(Transforms.prepend(org.optim4j.rule.AdamW.of(1e-3, 0.01),
+                Transforms.l2(1e-4)), SCALAR, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(twoDecays));
+        assertTrue(e.getMessage().startsWith("rule 'add_decayed_weights+adamw' cannot be stored in a checkpoint")
+                && e.getMessage().contains("'add_decayed_weights' and 'adamw' both have a hyper-parameter 'weight_decay'"),
+                e.getMessage());
+        // a chain of the user's under an id of its own
+        Optimizer own = Optimizer.create(UpdateRule.chain("mine", ClipByValue.of(1), new org.optim4j.transform
+                .ScaleByLearningRate(Schedule.constant(0.1))), SCALAR, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(own));
+        assertTrue(e.getMessage().startsWith("rule 'mine' cannot be stored in a checkpoint: it is not registered"),
+                e.getMessage());
+        // A registered id on another chain would come back as the registered rule: refused, naming both chains.
+        UpdateRule impostor = new org.optim4j.rule.ChainRule("adam",
+                Transforms.prepend(Adam.of(1e-3), new org.optim4j.transform.ScaleByTrustRatio()).transforms());
+        Optimizer i = Optimizer.create(impostor, SCALAR, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(i));
+        assertTrue(e.getMessage().contains("scale_by_trust_ratio+scale_by_adam+scale_by_learning_rate")
+                && e.getMessage().contains("is not the registered 'adam'"), e.getMessage());
+        UpdateRule extra = new org.optim4j.rule.ChainRule("adam",
+                Transforms.prepend(Adam.of(1e-3), ClipByValue.of(0.5)).transforms());
+        Optimizer x = Optimizer.create(extra, SCALAR, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(x));
+        assertTrue(e.getMessage().contains("registry cannot rebuild it") && e.getMessage().contains("clip_value"),
+                e.getMessage());
+        // in memory, all still work
+        assertEquals(2, twoDecays.snapshot().parameterCount());
     }
 
     @Test

@@ -37,12 +37,15 @@ public final class BenchRules {
      * plus every buffer it writes, i.e. 4·(3 + 2·k) for a rule with k state buffers. SGD reads θ, g and
      * writes θ: 12. Momentum, Nesterov, AdaGrad and RMSProp read θ, g and one state buffer and write θ and
      * that buffer: 20. Adam reads θ, g, s, r and writes θ, s, r: 28. (Each written buffer is also read, so
-     * write-allocate adds no traffic.)
+     * write-allocate adds no traffic.) A rule with per-tensor norms (LAMB) reads θ, g and its state once more in
+     * the optimizer's first pass: 4·(2 + k) more (LAMB 28 + 16 = 44).
      *
      * @throws IllegalArgumentException naming the id when it is unknown
      */
     public static int bytesPerParameter(String id) {
-        return 4 * (3 + 2 * stateCount(id));
+        boolean twoPasses = rule(id).transforms().stream()
+                .anyMatch(t -> t.reduction() == org.optim4j.transform.Transform.Reduction.PER_TENSOR_NORMS);
+        return 4 * (3 + 2 * stateCount(id)) + (twoPasses ? 4 * (2 + stateCount(id)) : 0);
     }
 
     /** How many arrays the rule's kernel reads, θ, g and each state buffer (it writes back all but g): bytes = 4·(2k − 1). */

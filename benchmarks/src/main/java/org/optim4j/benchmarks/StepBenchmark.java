@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
@@ -38,7 +37,8 @@ public class StepBenchmark {
 
     /** Every registered rule, {@link BenchRules#IDS} (a test checks that the list is the registry's). */
     @Param({"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "amsgrad", "adamw_amsgrad", "nadam",
-            "radam", "adamax", "adadelta", "rmsprop_centered", "sgd_torch", "sgd_torch_nesterov", "lion"})
+            "radam", "adamax", "adadelta", "rmsprop_centered", "sgd_torch", "sgd_torch_nesterov", "lion",
+            "lamb", "adamw_schedulefree"})
     public String rule;
 
     @Param({"scalar", "simd1", "simd", "nd4j"})
@@ -68,10 +68,5 @@ public class StepBenchmark {
     @Benchmark
     public void step() {
         measured.step();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        BenchBackends.release(backend, implementation);
     }
 }

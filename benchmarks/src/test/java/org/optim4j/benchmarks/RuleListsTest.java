@@ -107,6 +107,7 @@ class RuleListsTest {
             assertEquals(3, BenchRules.arrays(id), id);
         }
         assertEquals(28, BenchRules.bytesPerParameter("adam"));
+        assertEquals(44, BenchRules.bytesPerParameter("lamb"), "LAMB's first pass reads θ, g, s, r once more");
         assertEquals(2, BenchRules.arrays("sgd"));
         assertEquals(4, BenchRules.arrays("adam"));
     }

@@ -59,7 +59,7 @@ import picocli.CommandLine.Spec;
         modelTransformer = TrainCommand.RuleHelp.class,
         description = {
             "Train the multilayer perceptron (softmax cross-entropy) with one update rule, or with each of the spec's "
-                    + "six rules (--compare).",
+                    + "six rules (--compare), or of a list (--rules adam,adamw,lion,nadam,radam,lamb).",
             "Data: the UCI handwritten digits shipped with optim4j (1797 images, 8x8 pixels 0..16, scaled to [0,1] by "
                     + "dividing by 16), split 80/20 after a seeded shuffle. --data FILE reads another CSV of the same shape "
                     + "(features then an integer label per row, 0..N-1, also written 1.0; no header; plain or gzip); "
@@ -175,9 +175,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where --compare (or a single run, if given) writes its PNG plots and CSV (default optim4j-out).")
     Path out;
 
-    @Option(names = "--compare", description = "Train once with each of the spec's six rules at its default learning "
-            + "rate; write plots of loss and test accuracy and a CSV.")
+    @Option(names = "--compare", description = "Train once with each of the spec's six rules (or the --rules) at its "
+            + "default learning rate; write plots of loss and test accuracy and a CSV.")
     boolean compare;
+
+    @Option(names = "--rules", paramLabel = "RULE,…", split = ",",
+            description = "The rules --compare trains, each at its default learning rate (above for the spec's six, "
+                    + "else its registered default), e.g. --rules adam,adamw,lion,nadam,radam,lamb; any registered "
+                    + "rule; implies --compare. Default: sgd,momentum,nesterov,adagrad,rmsprop,adam.")
+    List<String> compareRules;
 
     @Option(names = "--warmup-epochs", defaultValue = "0", paramLabel = "N",
             description = "Untimed epochs on a throw-away network before the first run, so that the JIT has compiled "
@@ -235,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resumed != null) {
             rules.add(resumedRule(resumed.rule()));
         } else if (compare) {
-            for (String id : RULES) {
+            for (String id : compareRules != null ? compareRules : RULES) {
                 rules.add(ruleFor(id));
             }
         } else {
@@ -341,6 +347,21 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (compareRules != null) {
+            compare = true;
+            List<String> seen = new ArrayList<>();
+            for (String id : compareRules) {
+                if (seen.contains(id.trim())) {
+                    throw new ParameterException(spec.commandLine(), "--rules lists '" + id.trim() + "' twice");
+                }
+                seen.add(id.trim());
+                if (!Rules.ids().contains(id.trim())) {
+                    throw new ParameterException(spec.commandLine(), "--rules: unknown rule '" + id.trim() + "'; known: "
+                            + String.join(", ", Rules.ids()));
+                }
+            }
+            compareRules = seen;
+        }
         if (compare && (checkpoint != null || resume != null)) {
             throw new ParameterException(spec.commandLine(), "--checkpoint and --resume train one rule: not with --compare");
         }
@@ -397,7 +418,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--activation: " + e.getMessage());
         }
-        if (!backendName.equalsIgnoreCase("auto")) {
+        if (!backendName.trim().equalsIgnoreCase(Backends.AUTO)) {
             backend(null, 0);
         }
         if (compare || out != null) {
@@ -713,8 +734,17 @@ final class TrainCommand implements Callable<Integer> {
         MlpArchitecture arch = architecture(split);
         Backend backend = backend(r, arch.parameterCount());
         Mlp mlp = Mlp.create(arch, Engine.parse(engineName), batchSize);
-        Optimizer optimizer = Optimizer.builder(r).backend(backend).parameterCount(arch.parameterCount())
-                .nonFinitePolicy(nonFinite.equals("skip") ? NonFinitePolicy.SKIP_STEP : NonFinitePolicy.FAIL).build();
+        Optimizer.Builder builder = Optimizer.builder(r).backend(backend);
+        // A rule with per-tensor norms (LAMB) needs the network's tensors W1, b1, …; the others keep the flat
+        // layout their checkpoints were written with.
+        boolean perTensor = r.transforms().stream()
+                .anyMatch(t -> t.reduction() == org.optim4j.transform.Transform.Reduction.PER_TENSOR_NORMS);
+        if (perTensor) {
+            builder.layout(arch.parameterSet(backend));
+        } else {
+            builder.parameterCount(arch.parameterCount());
+        }
+        Optimizer optimizer = builder.nonFinitePolicy(nonFinite.equals("skip") ? NonFinitePolicy.SKIP_STEP : NonFinitePolicy.FAIL).build();
         Buffer theta = optimizer.newBuffer();
         mlp.initialise(theta, seed);
         Trainer.NesterovForm form = nesterovForm.equals("spec")
@@ -726,7 +756,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The backend named by --backend, or with auto the one selection picks for {@code r} and {@code size}. */
     private Backend backend(UpdateRule r, int size) {
         try {
-            return backendName.equalsIgnoreCase("auto") ? Backends.select(r, size) : Backends.byName(backendName);
+            return r == null ? Backends.byName(backendName) : Backends.named(backendName, r, size);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--backend " + backendName + ": " + e.getMessage());
         }

@@ -57,6 +57,32 @@ class TrainCommandTest {
         assertTrue(csv.get(1).startsWith("sgd,0.2,1,"), csv.get(1));
     }
 
+    /** --rules picks the rules --compare trains (and implies it); bad lists are refused naming the rule. */
+    @Test
+    void compareTakesAListOfRules(@TempDir Path dir) throws IOException {
+        Result r = run("train", "--rules", "adam,lamb,adamw_schedulefree,lion", "--epochs", "2", "--hidden", "16",
+                "--no-progress", "--backend", "scalar", "--out", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        for (String rule : List.of("adam", "lamb", "adamw_schedulefree", "lion")) {
+            assertTrue(r.out().contains(rule + " α="), "no line for " + rule + " in\n" + r.out());
+        }
+        assertTrue(!r.out().contains("sgd α="), r.out());
+        for (String png : List.of("compare-loss.png", "compare-accuracy.png")) {
+            assertEquals(900, ImageIO.read(dir.resolve(png).toFile()).getWidth(), png);
+        }
+        List<String> csv = Files.readAllLines(dir.resolve("compare.csv"));
+        assertEquals(1 + 4 * 2, csv.size());
+        assertTrue(csv.get(3).startsWith("lamb,0.001,1,"), csv.get(3));
+        assertTrue(csv.get(5).startsWith("adamw_schedulefree,0.0025,1,"), csv.get(5));
+        Result unknown = run("train", "--rules", "adam,lamb2");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("--rules: unknown rule 'lamb2'"), unknown.err());
+        Result twice = run("train", "--rules", "adam,adam");
+        assertEquals(2, twice.exitCode());
+        assertTrue(twice.err().contains("'adam' twice"), twice.err());
+        assertTrue(run("train", "--help").out().contains("--rules"));
+    }
+
     @Test
     void trainsOnAnotherCsvWithAScheduleAndTheOtherNesterovForm(@TempDir Path dir) throws IOException {
         // Two well separated classes in 3 features (values up to 10, so scaling matters).

@@ -89,8 +89,20 @@ public final class Checkpoint {
                 optimizer.backend().name(), metadata);
     }
 
+    /**
+     * A checkpoint stores a rule as its id and hyper-parameters by name, and rebuilds it through {@link Rules}: so the
+     * id must be registered, and the registry must rebuild exactly this chain (a rule of the user's that reuses a
+     * registered id for another chain would otherwise come back as something else).
+     */
     private static void checkStorable(UpdateRule rule) {
-        Rules.type(rule.id());
+        try {
+            Rules.type(rule.id());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("rule '" + rule.id() + "' cannot be stored in a checkpoint: it is not "
+                    + "registered in Rules, nor gradient transforms of Transforms.prepend/accumulate in front of a "
+                    + "registered rule (" + ex.getMessage() + "); register a RuleType under '" + rule.id() + "', or "
+                    + "keep its state in memory with Optimizer.snapshot()", ex);
+        }
         for (Map.Entry<String, Schedule> e : rule.hyperParameters().entrySet()) {
             try {
                 Schedules.encodable(e.getValue());
@@ -98,6 +110,19 @@ public final class Checkpoint {
                 throw new IllegalArgumentException("rule '" + rule.id() + "' hyper-parameter " + e.getKey() + ": "
                         + ex.getMessage(), ex);
             }
+        }
+        UpdateRule rebuilt;
+        try {
+            rebuilt = Rules.create(rule.id(), rule.hyperParameters());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("rule '" + rule.id() + "' cannot be stored in a checkpoint: the registry "
+                    + "cannot rebuild it from its hyper-parameters (" + ex.getMessage() + ")", ex);
+        }
+        if (!UpdateRule.sameDefinition(rule, rebuilt)) {
+            throw new IllegalArgumentException("rule '" + rule.id() + "' cannot be stored in a checkpoint: its chain "
+                    + org.optim4j.spi.KernelKey.of(rule.transforms()) + " is not the registered '" + rule.id()
+                    + "' rebuilt from its hyper-parameters (" + org.optim4j.spi.KernelKey.of(rebuilt.transforms())
+                    + "); give it an id of its own and register that");
         }
     }
 

@@ -36,6 +36,8 @@ public final class Rules {
         register(SgdTorch.TYPE);
         register(SgdTorch.NESTEROV_TYPE);
         register(Lion.TYPE);
+        register(Lamb.TYPE);
+        register(AdamWScheduleFree.TYPE);
     }
 
     private Rules() {
@@ -82,10 +84,18 @@ public final class Rules {
      */
     public static synchronized RuleType type(String id) {
         RuleType t = TYPES.get(id);
+        if (t == null && id != null) {
+            t = PrependedRules.type(id, TYPES::get); // t1+…+rule, as Transforms.prepend/accumulate name them
+        }
         if (t == null) {
             throw new IllegalArgumentException("unknown rule '" + id + "'; known: " + String.join(", ", TYPES.keySet()));
         }
         return t;
+    }
+
+    /** {@link RuleBuilder} of the rule {@code id}: its defaults, any hyper-parameter set by name or alias. */
+    public static RuleBuilder builder(String id) {
+        return new RuleBuilder(type(id));
     }
 
     /**
@@ -169,11 +179,11 @@ public final class Rules {
         }
     }
 
-    private static Schedule constant(Param p, double v) {
+    static Schedule constant(Param p, double v) {
         return p.name().equals(Params.LEARNING_RATE.name()) ? Schedule.constant(p.check(v)) : Params.fixed(p, v);
     }
 
-    private static Param param(RuleType type, String key) {
+    static Param param(RuleType type, String key) {
         for (Param p : type.params()) {
             if (p.answersTo(key)) {
                 return p;

@@ -19,9 +19,10 @@ import org.optim4j.transform.Transform;
  * UpdateRule big = Transforms.accumulate(Adam.of(1e-3), 4);                             // 4 micro-batches per step
  * }</pre>
  *
- * <p>Such a rule is not in the {@link Rules} registry, so a checkpoint refuses it (naming its id)
- * unless a {@link RuleType} is registered under that id; in-memory snapshots
- * ({@link org.optim4j.Optimizer#snapshot()}) work for any rule. It runs on any backend: a backend without a fused
+ * <p>Such a rule is not in the {@link Rules} registry's list, but {@link Rules#type} rebuilds it from its id
+ * (clip_by_value, clip_by_global_norm, add_decayed_weights and accumulate_gradients in front of a registered rule),
+ * so checkpoints store it; a checkpoint refuses it, naming it, when two parts share a hyper-parameter name (l2 in
+ * front of AdamW). In-memory snapshots ({@link org.optim4j.Optimizer#snapshot()}) work for any rule. It runs on any backend: a backend without a fused
  * kernel for the whole chain composes the transforms (exact; the optimizer logs it once).
  */
 public final class Transforms {

@@ -52,9 +52,10 @@ public interface Transform {
     double reference(double u, double theta, StateAccess state, double[] c, int at);
 
     /**
-     * What the transform needs computed over its whole input before its element-wise pass. Only the first
-     * transforms of a chain may need one (their input is the gradient): the optimizer computes it in the same
-     * read pass as the non-finite check.
+     * What the transform needs computed over its whole input before its element-wise pass. A
+     * {@link Reduction#SCALE_BY_SUM_OF_SQUARES} only in the first transforms of a chain (their input is the gradient:
+     * the optimizer computes it in the same read pass as the non-finite check); one
+     * {@link Reduction#PER_TENSOR_NORMS} anywhere (the optimizer runs the chain before it in a first, write-free pass).
      */
     default Reduction reduction() {
         return Reduction.NONE;
@@ -62,6 +63,13 @@ public interface Transform {
 
     /** Folds the reduction's result (Σu² over the transform's input) into its scalars at {@code c[at …]}. */
     default void reduced(double sumOfSquares, double[] c, int at) {
+    }
+
+    /**
+     * Folds a {@link Reduction#PER_TENSOR_NORMS} result into its scalars at {@code c[at …]} for one tensor:
+     * Σu² of the transform's input and Σθ² over that tensor's elements (of this group).
+     */
+    default void reducedPerTensor(double updateSumOfSquares, double parameterSumOfSquares, double[] c, int at) {
     }
 
     /**
@@ -79,7 +87,14 @@ public interface Transform {
          * Σu² over the transform's input; the transform's reference must then be u·c[at] (a pure rescaling by
          * its first scalar), so that a backend can fold it into a fused kernel as a gradient scale.
          */
-        SCALE_BY_SUM_OF_SQUARES
+        SCALE_BY_SUM_OF_SQUARES,
+        /**
+         * Σu² of the transform's input and Σθ², per tensor of the layout (LAMB's trust ratio), anywhere in the
+         * chain: the optimizer runs the chain up to this transform once without writing anything to get them
+         * (the state is untouched until every tensor's scalars are known), then runs the whole chain tensor by
+         * tensor with {@link #reducedPerTensor} folded into the scalars.
+         */
+        PER_TENSOR_NORMS
     }
 
     /** A hyper-parameter's declaration with its current value (a schedule; constants are fixed schedules). */

@@ -23,7 +23,7 @@ import org.optim4j.network.train.PartialGradients;
 import org.optim4j.network.train.ShardPlan;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.FloatArrayBuffer;
-import org.optim4j.transform.ClipByGlobalNorm;
+import org.optim4j.transform.Transform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -55,7 +55,8 @@ import scala.Tuple2;
  * {@link SparkStepException} and leaves θ, the state and the step counter as they were.
  *
  * <p>Rules run in their plain step form: a rule with a look-ahead (Nesterov) in the reparametrised form. A rule
- * that clips by the global norm needs the whole gradient and is refused in the sharded mode.
+ * with a reduction (clip by global norm, LAMB's per-tensor norms) needs more than a slice and is refused in the
+ * sharded mode.
  */
 public final class SparkTrainer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SparkTrainer.class);
@@ -116,10 +117,13 @@ public final class SparkTrainer implements AutoCloseable {
         this.net = NetSpec.of(b.architecture);
         this.rule = b.rule;
         if (mode == Mode.SHARDED_STATE) {
-            for (var t : b.rule.transforms()) {
-                if (t instanceof ClipByGlobalNorm) {
-                    throw new IllegalArgumentException("rule '" + b.rule.id() + "' clips by the global norm, which a "
-                            + "slice of the state cannot compute; use mode DRIVER_STATE");
+            // A slice step equals the whole step's slice only for element-wise chains: a transform that needs a
+            // reduction over the whole gradient (clip by global norm) or per tensor (LAMB's trust ratio) does not.
+            for (Transform t : b.rule.transforms()) {
+                if (t.reduction() != Transform.Reduction.NONE) {
+                    throw new IllegalArgumentException("rule '" + b.rule.id() + "' has transform '" + t.id()
+                            + "', which needs a " + t.reduction() + " reduction over more than a slice of the state; "
+                            + "use mode DRIVER_STATE");
                 }
             }
         }

@@ -125,12 +125,16 @@ class SparkTrainerEqualityTest {
     }
 
     @Test
-    void shardedModeRefusesAGlobalNormClip() {
+    void shardedModeRefusesRulesWithAReductionOverMoreThanASlice() {
         UpdateRule clipped = org.optim4j.rule.Transforms.prepend(Adam.defaults(),
                 new org.optim4j.transform.ClipByGlobalNorm(org.optim4j.schedule.Schedule.constant(1.0)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.builder(sc, ARCH,
-                clipped, TRAIN).mode(SparkTrainer.Mode.SHARDED_STATE).build());
-        assertTrue(e.getMessage().contains("clips by the global norm"), e.getMessage());
+        for (UpdateRule rule : java.util.List.of(clipped, org.optim4j.rule.Rules.create("lamb", java.util.Map.of()))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.builder(sc,
+                    ARCH, rule, TRAIN).mode(SparkTrainer.Mode.SHARDED_STATE).build());
+            assertTrue(e.getMessage().startsWith("rule '" + rule.id() + "' has transform '")
+                    && e.getMessage().endsWith("reduction over more than a slice of the state; use mode DRIVER_STATE"),
+                    e.getMessage());
+        }
     }
 
     @Test

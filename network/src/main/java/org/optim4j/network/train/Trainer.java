@@ -85,6 +85,8 @@ public final class Trainer {
     private final Batch evalBatch;
     private final float[] logits;
     private final int[] evalRows;
+    /** Where the test accuracy is taken when it is not θ (schedule-free rules: the average x), else null. */
+    private final Buffer evaluationPoint;
 
     /**
      * @param theta the parameters, a buffer of {@code optimizer}'s backend, already initialised
@@ -125,6 +127,8 @@ public final class Trainer {
         this.evalBatch = Batch.allocate(batchSize, inputs);
         this.logits = new float[batchSize * mlp.architecture().classCount()];
         this.evalRows = new int[batchSize];
+        this.evaluationPoint = optimizer.groups().stream().flatMap(g -> g.rule().transforms().stream())
+                .anyMatch(t -> t instanceof org.optim4j.transform.EvaluationPoint) ? optimizer.newBuffer() : null;
     }
 
     /** Trains {@code epochs} epochs starting at epoch index {@code firstEpoch} (0 for a fresh run). */
@@ -169,8 +173,16 @@ public final class Trainer {
         return result;
     }
 
-    /** The fraction of {@code data}'s rows whose largest logit is at their label, at the current parameters. */
+    /**
+     * The fraction of {@code data}'s rows whose largest logit is at their label, at the current parameters, or for a
+     * schedule-free rule at its evaluation point x ({@link Optimizer#evaluationPoint}; the parameters hold y).
+     */
     public double accuracy(Dataset data) {
+        Buffer at = theta;
+        if (evaluationPoint != null) {
+            optimizer.evaluationPoint(theta, evaluationPoint);
+            at = evaluationPoint;
+        }
         int classes = mlp.architecture().classCount();
         int[] identity = evalRows;
         int correct = 0;
@@ -180,7 +192,7 @@ public final class Trainer {
                 identity[i] = from + i;
             }
             data.fill(evalBatch, identity, 0, rows);
-            mlp.logits(theta, evalBatch, logits);
+            mlp.logits(at, evalBatch, logits);
             for (int r = 0; r < rows; r++) {
                 int best = 0;
                 for (int j = 1; j < classes; j++) {

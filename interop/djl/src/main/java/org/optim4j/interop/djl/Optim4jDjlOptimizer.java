@@ -55,6 +55,12 @@ public final class Optim4jDjlOptimizer extends Optimizer {
         this.hyperParameters = b.hyperParameters;
         UpdateRule r = Rules.create(rule, Rules.parse(rule, hyperParameters));
         this.chain = r.transforms();
+        for (Transform t : chain) {
+            if (t.reduction() == Transform.Reduction.PER_TENSOR_NORMS) {
+                throw new IllegalArgumentException("rule '" + rule + "' needs per-tensor norms ('" + t.id() + "'), which "
+                        + "the DJL adapter does not compute; train it with optim4j's Optimizer and a ParameterSet layout");
+            }
+        }
         this.stateCount = r.stateNames().size();
         int lead = 0;
         while (lead < chain.size() && chain.get(lead).reduction() == Transform.Reduction.SCALE_BY_SUM_OF_SQUARES) {

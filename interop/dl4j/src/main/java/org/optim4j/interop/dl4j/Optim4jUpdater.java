@@ -181,6 +181,13 @@ public final class Optim4jUpdater implements IUpdater {
     private void validate() {
         Dl4jAdam.register();
         UpdateRule r = toRule(new int[1]);
+        for (Transform t : r.transforms()) {
+            if (t.reduction() == Transform.Reduction.PER_TENSOR_NORMS) {
+                throw new IllegalArgumentException("rule '" + rule + "' needs per-tensor norms ('" + t.id() + "'), which "
+                        + "the DL4J adapter does not compute (an updater block may hold several tensors); train it with "
+                        + "optim4j's Optimizer and a ParameterSet layout");
+            }
+        }
         if (readsParameters(r)) {
             throw new IllegalArgumentException("rule '" + rule + "' reads the parameters θ in its update, but a DL4J "
                     + "updater is given the gradient only; use 'adam' with DL4J's regularization(new WeightDecay(λ, "

@@ -99,6 +99,13 @@ public final class Optim4jOptimiser implements StochasticGradientOptimiser {
     public void postConfig() {
         UpdateRule r = Rules.create(rule, Rules.parse(rule, hyperParameters));
         chain = r.transforms();
+        for (Transform t : chain) {
+            if (t.reduction() == Transform.Reduction.PER_TENSOR_NORMS) {
+                throw new IllegalArgumentException("rule '" + rule + "' needs per-tensor norms ('" + t.id() + "'), which "
+                        + "the Tribuo adapter does not compute (its updates may be sparse); train it with optim4j's "
+                        + "Optimizer and a ParameterSet layout");
+            }
+        }
         scalars = Chains.newScalars(chain);
         Backend backend = Backends.byName(ScalarFloat64Backend.NAME);
         kernel = Chains.stepKernel(backend, chain);
