@@ -35,7 +35,8 @@ public final class MlpArchitecture {
                 throw new IllegalArgumentException("every layer size must be >= 1, got " + Arrays.toString(sizes));
             }
         }
-        if (hidden == null || hidden.size() != sizes.length - 2 || hidden.contains(null)) {
+        if (hidden == null || hidden.size() != sizes.length - 2 || hidden.stream().anyMatch(java.util.Objects::isNull)) {
+            // (not hidden.contains(null): List.of's lists throw on it)
             throw new IllegalArgumentException("need one activation per hidden layer (" + (sizes.length - 2)
                     + " for sizes " + Arrays.toString(sizes) + "), got " + hidden);
         }

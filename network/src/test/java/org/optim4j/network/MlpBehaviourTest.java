@@ -172,4 +172,14 @@ class MlpBehaviourTest {
         assertEquals(Math.sqrt(2.0 / 64), Math.sqrt(sumSq / (128 * 64)), 0.01);
         assertEquals(0f, a.array()[arch.biasOffset(1)]);
     }
+
+    /** List.of's lists throw on contains(null): the constructor took them with a NullPointerException. */
+    @org.junit.jupiter.api.Test
+    void architectureTakesImmutableListsAndRefusesANullActivationInOneLine() {
+        MlpArchitecture a = new MlpArchitecture(new int[] {4, 3, 2}, java.util.List.of(Activation.RELU));
+        assertEquals(Activation.RELU, a.activation(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MlpArchitecture(new int[] {4, 3, 2}, Arrays.asList((Activation) null)));
+        assertTrue(e.getMessage().startsWith("need one activation per hidden layer"), e.getMessage());
+    }
 }

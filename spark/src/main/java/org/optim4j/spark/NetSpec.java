@@ -18,8 +18,7 @@ record NetSpec(int[] sizes, Activation[] hidden) implements Serializable {
     }
 
     MlpArchitecture architecture() {
-        // Arrays.asList, not List.of: MlpArchitecture's constructor asks contains(null), which List.of refuses.
-        return new MlpArchitecture(sizes, java.util.Arrays.asList(hidden));
+        return new MlpArchitecture(sizes, List.of(hidden));
     }
 
     /** A key for caches: equal specs give equal keys. */
