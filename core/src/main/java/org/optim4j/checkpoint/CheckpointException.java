@@ -9,20 +9,22 @@ import java.nio.file.Path;
  * modified nothing.
  */
 public final class CheckpointException extends IOException {
-    private final Path file;
+    private static final long serialVersionUID = 1L;
+    /** The file as text: a {@link Path} is not serialisable, and this exception may cross a process (a Spark task). */
+    private final String file;
 
     CheckpointException(Path file, String problem) {
         super("checkpoint " + file + ": " + problem);
-        this.file = file;
+        this.file = String.valueOf(file);
     }
 
     CheckpointException(Path file, String problem, Throwable cause) {
         super("checkpoint " + file + ": " + problem, cause);
-        this.file = file;
+        this.file = String.valueOf(file);
     }
 
     /** The file that was refused. */
     public Path file() {
-        return file;
+        return Path.of(file);
     }
 }

@@ -256,4 +256,20 @@ class CheckpointFileTest {
     static void report() {
         System.out.println("CheckpointFileTest: " + damagedFilesRefused + " damaged checkpoint files refused");
     }
+
+    /** A refused checkpoint's exception crosses a process boundary (a Spark task's failure is serialised). */
+    @org.junit.jupiter.api.Test
+    void aCheckpointExceptionIsSerialisable() throws Exception {
+        CheckpointException e = new CheckpointException(java.nio.file.Path.of("/tmp/x.ckpt"), "checksum mismatch");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(e);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            CheckpointException back = (CheckpointException) in.readObject();
+            org.junit.jupiter.api.Assertions.assertEquals(e.getMessage(), back.getMessage());
+            org.junit.jupiter.api.Assertions.assertEquals(java.nio.file.Path.of("/tmp/x.ckpt"), back.file());
+        }
+    }
 }
