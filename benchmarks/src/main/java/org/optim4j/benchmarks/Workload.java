@@ -10,7 +10,9 @@ import org.optim4j.spi.Backend;
  * What one benchmark updates: a layout of tensors (the JMH {@code size} parameter) and seeded data.
  *
  * <p>Size names: a plain number is one tensor of that many parameters; {@code 256x65536} is 256 tensors
- * of 64K; {@code mixed} is tensors of odd sizes ({@link #MIXED}). Several tensors are laid out in one
+ * of 64K; {@code mixed} is tensors of odd sizes ({@link #MIXED}); {@code gpt12x768} is the tensors of a stack of
+ * 12 GPT-2 transformer blocks of width 768 ({@link #transformer}: 144 tensors, 85,054,464 parameters; embeddings
+ * and the final layer norm left out). Several tensors are laid out in one
  * flat buffer ({@link ParameterSet}), so one optimizer call updates them all.
  *
  * <p>The data: θ₀ and g uniform in [−1, 1) from a fixed seed, so every implementation in a run (and
@@ -52,6 +54,10 @@ public final class Workload {
             if (s.equals("mixed")) {
                 return new Workload(s, MIXED.clone());
             }
+            if (s.startsWith("gpt")) {
+                int x = s.indexOf('x');
+                return new Workload(s, transformer(Integer.parseInt(s.substring(3, x)), Integer.parseInt(s.substring(x + 1))));
+            }
             int x = s.indexOf('x');
             if (x > 0) {
                 int count = Integer.parseInt(s.substring(0, x));
@@ -69,8 +75,26 @@ public final class Workload {
             }
             return new Workload(s, new int[] {n});
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("size must be a positive count, 'COUNTxLENGTH' or 'mixed', got '" + size + "'");
+            throw new IllegalArgumentException("size must be a positive count, 'COUNTxLENGTH', 'mixed' or 'gptLAYERSxWIDTH',"
+                    + " got '" + size + "'");
         }
+    }
+
+    /**
+     * The tensor lengths of {@code layers} GPT-2 blocks of width {@code d}, in the order of PyTorch's
+     * {@code named_parameters()} for Hugging Face's {@code GPT2Block}: ln_1 (weight, bias), attn.c_attn (d×3d, 3d),
+     * attn.c_proj (d×d, d), ln_2 (weight, bias), mlp.c_fc (d×4d, 4d), mlp.c_proj (4d×d, d).
+     */
+    static int[] transformer(int layers, int d) {
+        if (layers < 1 || d < 1) {
+            throw new NumberFormatException();
+        }
+        int[] block = {d, d, d * 3 * d, 3 * d, d * d, d, d, d, d * 4 * d, 4 * d, 4 * d * d, d};
+        int[] lengths = new int[layers * block.length];
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(block, 0, lengths, l * block.length, block.length);
+        }
+        return lengths;
     }
 
     /** The size name this workload was parsed from. */
@@ -122,8 +146,8 @@ public final class Workload {
         if (w.tensors() == 1) {
             return human(w.parameters());
         }
-        if (size.equals("mixed")) {
-            return "mixed";
+        if (size.equals("mixed") || size.startsWith("gpt")) {
+            return size;
         }
         return w.tensors() + "x" + human(w.tensorLengths[0]);
     }

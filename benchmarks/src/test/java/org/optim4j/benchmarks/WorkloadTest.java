@@ -39,4 +39,13 @@ class WorkloadTest {
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theTransformerLayoutIsGpt2sBlockStack() {
+        Workload w = Workload.of("gpt12x768");
+        assertEquals(144, w.tensors());
+        assertEquals(85_054_464, w.parameters()); // 12 × 7,087,872, as PyTorch counts GPT-2 small's blocks
+        assertEquals(768 * 2304, w.tensorLengths().get(2));
+        assertEquals("gpt12x768", Workload.label("gpt12x768"));
+    }
 }
