@@ -9,6 +9,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.optim4j.backend.Backends;
+import org.optim4j.quant.CompressedBuffer;
+import org.optim4j.quant.CompressedKernel;
+import org.optim4j.quant.DynamicMap;
+import org.optim4j.quant.StateFormat;
+import org.optim4j.quant.StateMaps;
 import org.optim4j.internal.Check;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
@@ -84,6 +89,13 @@ import org.slf4j.LoggerFactory;
  * optimizers may be used by distinct threads at the same time, also on one shared backend instance.
  * Rules and schedules are immutable values and may be shared freely.
  *
+ * <h2>Compressed state</h2>
+ * {@link Builder#stateFormat(StateFormat)} stores the rules' state buffers as bfloat16 or 8-bit block-wise
+ * ({@link StateFormat}) on backends whose buffers are {@code float[]} ({@code scalar}, {@code simd}); the
+ * gradient-accumulation buffer stays float32. Arithmetic stays float32: a backend runs its fused kernel for the
+ * format when it has one ({@code key@bf16}, {@code key@int8}), else the float32 kernel block by block over decoded
+ * state ({@link CompressedKernel}, which is also the reference).
+ *
  * <h2>Lifecycle</h2>
  * {@link #close()} drops the optimizer's scratch buffers; afterwards step, load and {@link #newBuffer()} throw
  * {@link IllegalStateException}. The state stays readable (a last snapshot can still be taken). Closing does not
@@ -110,6 +122,7 @@ public final class Optimizer implements AutoCloseable {
     private final int skipLogInterval;
     private final AtomicReference<Thread> caller = new AtomicReference<>();
     private final boolean hasLookahead;
+    private final StateFormat stateFormat;
     private Buffer gradientScratch;
     private Buffer pointScratch;
     private boolean closed;
@@ -125,10 +138,11 @@ public final class Optimizer implements AutoCloseable {
         }
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.skipLogInterval = b.skipLogInterval;
+        this.stateFormat = b.stateFormat;
         List<String> names = OptimizerSnapshot.stateNames(groups);
         List<Buffer> buffers = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            buffers.add(backend.allocate(parameterCount));
+        for (String name : names) {
+            buffers.add(allocateState(name, groups));
         }
         this.state = new OptimizerState(names, buffers);
         this.plans = new GroupPlan[groups.size()];
@@ -138,6 +152,27 @@ public final class Optimizer implements AutoCloseable {
             lookahead |= plans[i].lookahead != null;
         }
         this.hasLookahead = lookahead;
+    }
+
+    /** A zeroed state buffer in this optimizer's format (the accumulated gradient always in float32). */
+    private Buffer allocateState(String name, List<ParameterGroup> groups) {
+        if (stateFormat == StateFormat.FLOAT32 || name.equals(AccumulateGradients.STATE)) {
+            return backend.allocate(parameterCount);
+        }
+        if (!(backend.allocate(0) instanceof FloatArrayBuffer)) {
+            throw new IllegalArgumentException("stateFormat " + stateFormat.id() + " needs a backend whose buffers are "
+                    + "float[] (scalar, simd); backend '" + backend.name() + "' stores " + backend.allocate(0));
+        }
+        DynamicMap map = null;
+        for (ParameterGroup g : groups) {
+            for (Transform t : g.rule().transforms()) {
+                if (t.stateNames().contains(name)) {
+                    DynamicMap m = StateMaps.forState(t.id(), name);
+                    map = map == null || map == m ? m : DynamicMap.SIGNED; // two transforms disagree: signed
+                }
+            }
+        }
+        return CompressedBuffer.zeros(stateFormat, parameterCount, map == null ? DynamicMap.SIGNED : map);
     }
 
     /** A builder for an optimizer running {@code rule} (the default group's); set a parameter count or a layout. */
@@ -192,6 +227,11 @@ public final class Optimizer implements AutoCloseable {
 
     public NonFinitePolicy nonFinitePolicy() {
         return nonFinitePolicy;
+    }
+
+    /** How the state buffers are stored ({@link StateFormat#FLOAT32} unless the builder said otherwise). */
+    public StateFormat stateFormat() {
+        return stateFormat;
     }
 
     /** The step counter and state buffers (live). */
@@ -614,7 +654,8 @@ public final class Optimizer implements AutoCloseable {
     @Override
     public String toString() {
         String rules = Arrays.stream(plans).map(p -> p.group.rule().toString()).reduce((a, b) -> a + ", " + b).orElse("");
-        return "Optimizer[" + rules + " on " + backend.name() + ", " + parameterCount + " parameters, step "
+        return "Optimizer[" + rules + " on " + backend.name() + ", " + parameterCount + " parameters"
+                + (stateFormat == StateFormat.FLOAT32 ? "" : ", " + stateFormat.id() + " state") + ", step "
                 + state.step() + ", " + nonFinitePolicy + (closed ? ", closed" : "") + "]";
     }
 
@@ -684,9 +725,10 @@ public final class Optimizer implements AutoCloseable {
             }
             this.scalars = Chains.newScalars(chain);
             List<Transform> tail = chain.subList(lead, chain.size());
-            KernelKey key = KernelKey.of(chain);
+            KernelKey key = stateFormat.key(KernelKey.of(chain));
             Kernel fusedWhole = backend.kernel(key).orElse(null);
-            Kernel fusedTail = lead > 0 && !tail.isEmpty() && backend.scalesGradient() ? backend.kernel(KernelKey.of(tail)).orElse(null) : null;
+            Kernel fusedTail = lead > 0 && !tail.isEmpty() && backend.scalesGradient()
+                    ? backend.kernel(stateFormat.key(KernelKey.of(tail))).orElse(null) : null;
             if (fusedWhole != null) {
                 kernel = fusedWhole;
                 tailScalars = null;
@@ -694,9 +736,9 @@ public final class Optimizer implements AutoCloseable {
             } else if (fusedTail != null) {
                 kernel = fusedTail;
                 tailScalars = Chains.newScalars(tail);
-                description = key + " (fused " + KernelKey.of(tail) + ", leading reduction as gradient scale)";
+                description = key + " (fused " + stateFormat.key(KernelKey.of(tail)) + ", leading reduction as gradient scale)";
             } else {
-                kernel = backend.composed(org.optim4j.spi.ComposedKernel.of(chain));
+                kernel = backend.composed(compressed(org.optim4j.spi.ComposedKernel.of(chain), chain, false));
                 tailScalars = null;
                 description = key + " (composed)";
                 if (!backend.kernelKeys().isEmpty() && loggedFallbacks.add(backend.name() + "/" + key)) {
@@ -730,16 +772,27 @@ public final class Optimizer implements AutoCloseable {
             if (la >= 0) {
                 List<Transform> twin = new ArrayList<>(chain);
                 twin.set(la, chain.get(la).lookahead().orElseThrow().atPoint());
-                lookahead = Chains.lookaheadKernel(backend, chain);
+                lookahead = backend.kernel(stateFormat.key(KernelKey.lookahead(chain))).orElseGet(() -> backend.composed(
+                        compressed(org.optim4j.spi.ComposedKernel.lookahead(chain), chain, true)));
                 atPointChain = List.copyOf(twin);
                 atPointScalars = Chains.newScalars(atPointChain);
-                atPointKernel = Chains.stepKernel(backend, atPointChain);
+                atPointKernel = backend.kernel(stateFormat.key(KernelKey.of(atPointChain))).orElseGet(() -> backend.composed(
+                        compressed(org.optim4j.spi.ComposedKernel.of(atPointChain), atPointChain, false)));
             } else {
                 lookahead = null;
                 atPointChain = null;
                 atPointScalars = null;
                 atPointKernel = null;
             }
+        }
+
+        /** {@code k} itself for float32 state, else {@code k} run block by block over decoded state. */
+        private Kernel compressed(Kernel k, List<Transform> chain, boolean isLookahead) {
+            if (stateFormat == StateFormat.FLOAT32) {
+                return k;
+            }
+            int states = Chains.stateCount(chain);
+            return isLookahead ? CompressedKernel.lookahead(k, states) : CompressedKernel.step(k, states);
         }
 
         /** Computes this step's scalars (checking scheduled values): the first thing a step does, before any write. */
@@ -864,6 +917,7 @@ public final class Optimizer implements AutoCloseable {
         private int parameterCount = -1;
         private ParameterSet layout;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.FAIL;
+        private StateFormat stateFormat = StateFormat.FLOAT32;
         private int skipLogInterval = DEFAULT_SKIP_LOG_INTERVAL;
         private final List<PendingGroup> groups = new ArrayList<>();
 
@@ -922,6 +976,15 @@ public final class Optimizer implements AutoCloseable {
         /** What to do with a non-finite gradient; {@link NonFinitePolicy#FAIL} when not set. */
         public Builder nonFinitePolicy(NonFinitePolicy policy) {
             this.nonFinitePolicy = Check.notNull("nonFinitePolicy", policy);
+            return this;
+        }
+
+        /**
+         * How the rules' state buffers are stored: {@link StateFormat#FLOAT32} (the default), {@code BF16} or
+         * {@code INT8} (compressed formats need a backend whose buffers are {@code float[]}: scalar, simd).
+         */
+        public Builder stateFormat(StateFormat format) {
+            this.stateFormat = Check.notNull("stateFormat", format);
             return this;
         }
 
