@@ -16,6 +16,7 @@ import org.optim4j.NonFiniteGradientException;
 import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
 import org.optim4j.checkpoint.Checkpoint;
+import org.optim4j.quant.StateFormat;
 import org.optim4j.backend.Backends;
 import org.optim4j.network.Activation;
 import org.optim4j.network.Engine;
@@ -196,6 +197,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "step and tensor; default) or skip (leave the parameters as they are, count the step as "
                     + "skipped and go on).")
     String nonFinite;
+
+    @Option(names = "--state", defaultValue = "f32", paramLabel = "FORMAT",
+            description = "How the optimizer stores its state (s, r): f32 (default), bf16 (bfloat16, rounded to "
+                    + "nearest even) or int8 (8-bit block-wise, Dettmers et al. 2022); arithmetic stays float32. "
+                    + "Compressed state needs a heap backend (simd, scalar).")
+    String stateFormat;
 
     @Option(names = "--checkpoint", paramLabel = "FILE",
             description = "After every epoch, save θ and the complete optimizer state to FILE (atomically: a crash "
@@ -378,6 +385,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!nonFinite.equals("fail") && !nonFinite.equals("skip")) {
             throw new ParameterException(spec.commandLine(), "--non-finite must be fail or skip, got '" + nonFinite + "'");
+        }
+        try {
+            StateFormat.parse(stateFormat);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--state: " + e.getMessage());
         }
         if (classes != null && classes < 1) {
             throw new ParameterException(spec.commandLine(), "--classes must be >= 1, got " + classes);
@@ -714,7 +726,8 @@ final class TrainCommand implements Callable<Integer> {
         Backend backend = backend(r, arch.parameterCount());
         Mlp mlp = Mlp.create(arch, Engine.parse(engineName), batchSize);
         Optimizer optimizer = Optimizer.builder(r).backend(backend).parameterCount(arch.parameterCount())
-                .nonFinitePolicy(nonFinite.equals("skip") ? NonFinitePolicy.SKIP_STEP : NonFinitePolicy.FAIL).build();
+                .nonFinitePolicy(nonFinite.equals("skip") ? NonFinitePolicy.SKIP_STEP : NonFinitePolicy.FAIL)
+                .stateFormat(StateFormat.parse(stateFormat)).build();
         Buffer theta = optimizer.newBuffer();
         mlp.initialise(theta, seed);
         Trainer.NesterovForm form = nesterovForm.equals("spec")
