@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.optim4j.backend.Backends;
+import org.optim4j.quant.Bf16Buffer;
 import org.optim4j.quant.CompressedBuffer;
 import org.optim4j.quant.CompressedKernel;
 import org.optim4j.quant.DynamicMap;
@@ -104,6 +105,11 @@ import org.slf4j.LoggerFactory;
 public final class Optimizer implements AutoCloseable {
     /** Default of {@link Builder#skipLogInterval(int)}. */
     public static final int DEFAULT_SKIP_LOG_INTERVAL = 1000;
+    /**
+     * The suffix of the key under which a backend registers a fused kernel's mixed-precision twin (bf16 or float32
+     * gradient, float32 master θ and its bf16 copy, state of any format): {@link CompressedKernel#mixed}.
+     */
+    public static final String MIXED = "@mixed";
     /** The name of the group of every parameter no {@link Builder#group} claims. */
     public static final String DEFAULT_GROUP = "default";
     /** The tensor name of an optimizer built without a layout. */
@@ -124,6 +130,9 @@ public final class Optimizer implements AutoCloseable {
     private final boolean hasLookahead;
     private final StateFormat stateFormat;
     private Buffer gradientScratch;
+    /** True during {@link #stepMixed}, with its bf16 parameter copy (or null). */
+    private boolean mixed;
+    private Bf16Buffer mixedCopy;
     private Buffer pointScratch;
     private boolean closed;
 
@@ -320,6 +329,61 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
+     * A mixed-precision step: the gradient in bf16 (or float32), the float32 master parameters updated, and the
+     * bf16 copy of the parameters (what the forward pass reads) written in the same pass, θ rounded to nearest even.
+     * The rule's state is stored in this optimizer's {@link #stateFormat()}. Heap backends only (scalar, simd); the
+     * kernel is the float32 one run block by block ({@link CompressedKernel}), so the steps equal, bit for bit, a
+     * float32-gradient step on the decoded gradient followed by rounding θ to bf16.
+     *
+     * @param parametersCopy a bf16 buffer of the parameters' length, or null to skip the copy
+     * @return as {@link #step(Buffer, Buffer)}
+     * @throws IllegalArgumentException as {@link #step(Buffer, Buffer)}, or if the master parameters are not
+     *                                  {@code float[]}, the gradient is neither float32 heap nor bf16, or the copy
+     *                                  has another length
+     */
+    public boolean stepMixed(Buffer parameters, Buffer gradient, Bf16Buffer parametersCopy) {
+        enter();
+        try {
+            checkBuffer("parameters", parameters);
+            if (!(parameters instanceof FloatArrayBuffer)) {
+                throw new IllegalArgumentException("mixed precision needs float[] master parameters (scalar, simd), "
+                        + "got " + parameters);
+            }
+            if (!(gradient instanceof Bf16Buffer)) {
+                checkBuffer("gradient", gradient);
+            } else if (gradient.length() != parameterCount) {
+                throw new IllegalArgumentException("gradient has length " + gradient.length()
+                        + " but this optimizer updates " + parameterCount + " parameters");
+            }
+            if (parametersCopy != null && parametersCopy.length() != parameterCount) {
+                throw new IllegalArgumentException("parametersCopy has length " + parametersCopy.length()
+                        + " but this optimizer updates " + parameterCount + " parameters");
+            }
+            if (parametersCopy != null && (parametersCopy == gradient || state.buffers().contains(parametersCopy))) {
+                throw new IllegalArgumentException("parametersCopy is the gradient or a state buffer; pass a buffer of "
+                        + "your own");
+            }
+            checkDistinct(parameters, gradient);
+            for (GroupPlan p : plans) { // a look-ahead rule runs in its reparametrised form, as step(Buffer, Buffer)
+                if (p.accumulator != null) {
+                    throw new IllegalArgumentException("rule '" + p.group.rule().id() + "': mixed precision is not "
+                            + "combined with gradient accumulation");
+                }
+            }
+            mixedCopy = parametersCopy;
+            mixed = true;
+            try {
+                return run(parameters, gradient, null, false);
+            } finally {
+                mixed = false;
+                mixedCopy = null;
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /**
      * {@link #step(Buffer, Buffer)} over float64 heap arrays; the backend must store buffers as {@code double[]}
      * ({@code scalar-f64}).
      */
@@ -497,7 +561,8 @@ public final class Optimizer implements AutoCloseable {
             if (check || (p.leadingScalers > 0 && p.accumulator == null)) {
                 double sum = 0;
                 for (int r = 0; r < p.from.length; r++) {
-                    sum += backend.sumOfSquares(gradient, p.from[r], p.to[r]);
+                    sum += gradient instanceof Bf16Buffer h ? h.sumOfSquares(p.from[r], p.to[r])
+                            : backend.sumOfSquares(gradient, p.from[r], p.to[r]);
                 }
                 finite &= Double.isFinite(sum);
                 if (p.accumulator == null) {
@@ -683,6 +748,10 @@ public final class Optimizer implements AutoCloseable {
         final int tailOffset;
         final Buffer[] args;
         final String description;
+        /** The fused kernel's float32 key (whole chain or fused tail), or null when composed: for mixed precision. */
+        final KernelKey float32Key;
+        private Kernel mixedKernel;
+        private Buffer[] mixedArgs;
         // Look-ahead form (Nesterov's spec form), or null.
         final Kernel lookahead;
         final List<Transform> atPointChain;
@@ -731,14 +800,17 @@ public final class Optimizer implements AutoCloseable {
                     ? backend.kernel(stateFormat.key(KernelKey.of(tail))).orElse(null) : null;
             if (fusedWhole != null) {
                 kernel = fusedWhole;
+                float32Key = KernelKey.of(chain);
                 tailScalars = null;
                 description = key + " (fused)";
             } else if (fusedTail != null) {
                 kernel = fusedTail;
+                float32Key = KernelKey.of(tail);
                 tailScalars = Chains.newScalars(tail);
                 description = key + " (fused " + stateFormat.key(KernelKey.of(tail)) + ", leading reduction as gradient scale)";
             } else {
                 kernel = backend.composed(compressed(org.optim4j.spi.ComposedKernel.of(chain), chain, false));
+                float32Key = null;
                 tailScalars = null;
                 description = key + " (composed)";
                 if (!backend.kernelKeys().isEmpty() && loggedFallbacks.add(backend.name() + "/" + key)) {
@@ -887,15 +959,36 @@ public final class Optimizer implements AutoCloseable {
                 k = kernel;
                 s = scalars;
             }
-            args[0] = theta;
-            args[1] = gradient;
+            Buffer[] a = args;
+            if (mixed) {
+                if (mixedKernel == null) { // the backend's fused mixed kernel (key@mixed), else composed, block by block
+                    Kernel fused = float32Key == null ? null
+                            : backend.kernel(new KernelKey(float32Key.value() + MIXED)).orElse(null);
+                    if (float32Key != null && fused == null) {
+                        throw new IllegalArgumentException("backend '" + backend.name() + "' has a fused kernel for "
+                                + float32Key + " but none for mixed precision (" + float32Key + MIXED + ")");
+                    }
+                    mixedKernel = fused != null ? fused : backend.composed(
+                            CompressedKernel.mixed(org.optim4j.spi.ComposedKernel.of(chain), args.length - 2));
+                    mixedArgs = new Buffer[args.length + 1];
+                }
+                k = mixedKernel;
+                System.arraycopy(args, 2, mixedArgs, 2, args.length - 2);
+                a = mixedArgs;
+                a[args.length] = mixedCopy;
+            }
+            a[0] = theta;
+            a[1] = gradient;
             try {
                 for (int r = 0; r < from.length; r++) {
-                    k.apply(s, args, from[r], to[r]);
+                    k.apply(s, a, from[r], to[r]);
                 }
             } finally {
-                args[0] = null;
-                args[1] = null;
+                a[0] = null;
+                a[1] = null;
+                if (mixed) {
+                    a[args.length] = null;
+                }
             }
         }
     }

@@ -213,6 +213,9 @@ class CompressedStateParityTest {
                 for (StateFormat f : StateFormat.values()) {
                     covered.add(f.key(k));
                 }
+                if (!k.isLookahead() && !c.specForm()) {
+                    covered.add(new KernelKey(k.value() + Optimizer.MIXED));
+                }
             }
         }
         for (KernelKey k : keys) {
@@ -220,6 +223,46 @@ class CompressedStateParityTest {
             if (!k.value().contains("@")) {
                 assertTrue(keys.contains(StateFormat.BF16.key(k)) && keys.contains(StateFormat.INT8.key(k)),
                         "no compressed kernels for " + k);
+            }
+        }
+    }
+
+    /**
+     * Mixed precision: a step with a bf16 gradient is, bit for bit, the step with that gradient decoded to float32,
+     * and the bf16 copy of the parameters is θ rounded to nearest even; every configuration without a look-ahead,
+     * in every state format, on scalar and simd.
+     */
+    @TestFactory
+    Stream<DynamicNode> mixedPrecisionIsTheFloat32StepOnTheDecodedGradient() {
+        List<Backend> backends = new ArrayList<>(SIMD);
+        backends.add(new ScalarBackend());
+        return BackendParityTest.REGISTRY.stream().filter(c -> !c.specForm()).map(c -> DynamicContainer.dynamicContainer(
+                c.label(), Arrays.stream(StateFormat.values()).flatMap(f -> backends.stream().map(b ->
+                        DynamicTest.dynamicTest(f.id() + " " + b, () -> mixed(b, c, 4097, f))))));
+    }
+
+    static void mixed(Backend backend, Config c, int size, StateFormat format) {
+        Run m = start(backend, c, size, format);
+        Run f = start(backend, c, size, format);
+        org.optim4j.quant.Bf16Buffer copy = new org.optim4j.quant.Bf16Buffer(size);
+        for (int t = 0; t < 4; t++) {
+            org.optim4j.quant.Bf16Buffer g16 = new org.optim4j.quant.Bf16Buffer(size);
+            g16.copyFrom(BackendParityTest.fill(100 + t, size));
+            Buffer g32 = f.opt().newBuffer();
+            g32.copyFrom(g16.toFloatArray());
+            m.opt().stepMixed(m.theta(), g16, t == 2 ? null : copy);
+            f.opt().step(f.theta(), g32);
+            String what = c + ", " + format.id() + ", " + backend + ", step " + t;
+            assertArrayEquals(f.theta().toFloatArray(), m.theta().toFloatArray(), what + ": master θ");
+            for (int k = 0; k < f.opt().state().buffers().size(); k++) {
+                assertEquals(org.optim4j.state.BufferData.of(f.opt().state().buffers().get(k)),
+                        org.optim4j.state.BufferData.of(m.opt().state().buffers().get(k)), what + ": state " + k);
+            }
+            if (t != 2) {
+                float[] theta = m.theta().toFloatArray();
+                for (int i = 0; i < size; i++) {
+                    assertEquals(org.optim4j.quant.Bf16.encode(theta[i]), copy.array()[i], what + ": copy " + i);
+                }
             }
         }
     }

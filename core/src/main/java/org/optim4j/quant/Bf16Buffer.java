@@ -1,6 +1,7 @@
 package org.optim4j.quant;
 
 import java.util.Arrays;
+import org.optim4j.spi.Reductions;
 
 /**
  * bfloat16 elements, one {@code char} each (the upper 16 bits of the float32 value, {@link Bf16}).
@@ -59,6 +60,27 @@ public final class Bf16Buffer implements CompressedBuffer {
         for (int k = 0; k < n; k++) {
             bits[at + k] = (char) Bf16.encodeBits(Float.floatToRawIntBits(src[k]));
         }
+    }
+
+    /** Per thread: one reduction block of decoded values. */
+    private static final ThreadLocal<float[]> DECODED = ThreadLocal.withInitial(() -> new float[Reductions.BLOCK]);
+
+    /**
+     * Σx² over {@code [from, to)}: the same bits as {@link Reductions#sumOfSquares(float[], int, int)} over the
+     * decoded values (block by block through a per-thread scratch block), so a bf16 gradient is checked and clipped
+     * exactly as its float32 decoding would be.
+     */
+    public double sumOfSquares(int from, int to) {
+        float[] tmp = DECODED.get();
+        double total = 0;
+        for (int b = from; b < to; b += Reductions.BLOCK) {
+            int end = Math.min(to, b + Reductions.BLOCK);
+            for (int i = b; i < end; i++) {
+                tmp[i - b] = Float.intBitsToFloat(bits[i] << 16);
+            }
+            total += Reductions.block(tmp, 0, end - b);
+        }
+        return total;
     }
 
     @Override

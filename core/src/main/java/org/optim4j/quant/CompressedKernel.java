@@ -17,16 +17,31 @@ import org.optim4j.spi.StepScalars;
  * same bits as this wrapper around its own float32 kernel. A block is the unit of work: a range that cuts a block
  * still decodes and re-encodes the whole block (an int8 block's absmax covers all its elements), so a backend
  * that splits a compressed kernel across threads must cut at block boundaries.
+ *
+ * <p><b>Mixed precision</b> ({@link #mixed(Kernel, int)}): the gradient may be a {@link Bf16Buffer} (decoded
+ * into the block's float32 g), and a last buffer after the state, a {@link Bf16Buffer} of the parameters' length,
+ * receives θ rounded to bf16 (nearest even) in the same pass: the low-precision copy a forward pass reads, next
+ * to the float32 master θ. The state may be compressed or float32.
  */
 public final class CompressedKernel implements Kernel {
     private final Kernel inner;
     private final boolean lookahead;
+    private final int stateCount;
     private final ThreadLocal<Scratch> scratch;
 
     private CompressedKernel(Kernel inner, int stateCount, boolean lookahead) {
         this.inner = inner;
         this.lookahead = lookahead;
+        this.stateCount = stateCount;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(2 + stateCount));
+    }
+
+    /**
+     * A mixed-precision step kernel: buffers θ (float32 master), g (float32 or bf16), state…, and optionally a bf16
+     * copy of θ written in the same pass.
+     */
+    public static CompressedKernel mixed(Kernel inner, int stateCount) {
+        return new CompressedKernel(inner, stateCount, false);
     }
 
     /** A step kernel: buffers θ, g, state…; the state is re-encoded after each block. */
@@ -50,13 +65,15 @@ public final class CompressedKernel implements Kernel {
         }
         Scratch x = scratch.get();
         int written = lookahead ? 1 : 0;
+        int states = 2 + stateCount; // buffers before the optional bf16 copy of θ
+        Bf16Buffer copy = !lookahead && b.length > states ? (Bf16Buffer) b[states] : null;
         for (int blk = from / StateFormat.BLOCK; blk <= (to - 1) / StateFormat.BLOCK; blk++) {
             int start = blk * StateFormat.BLOCK;
             int end = Math.min(start + StateFormat.BLOCK, b[0].length());
             int lo = Math.max(from, start), hi = Math.min(to, end);
             load(b[0], x.f[0], start, lo, hi);
             load(b[1], x.f[1], start, lo, hi);
-            for (int k = 2; k < b.length; k++) {
+            for (int k = 2; k < states; k++) {
                 if (b[k] instanceof CompressedBuffer c) {
                     c.decodeBlock(blk, x.f[k]);
                 } else {
@@ -65,8 +82,15 @@ public final class CompressedKernel implements Kernel {
             }
             inner.apply(s, x.args, lo - start, hi - start);
             store(x.f[written], b[written], start, lo, hi);
+            if (copy != null) {
+                char[] out = copy.array();
+                float[] theta = x.f[0];
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (char) Bf16.encodeBits(Float.floatToRawIntBits(theta[i - start]));
+                }
+            }
             if (!lookahead) {
-                for (int k = 2; k < b.length; k++) {
+                for (int k = 2; k < states; k++) {
                     if (b[k] instanceof CompressedBuffer c) {
                         c.encodeBlock(blk, x.f[k]);
                     } else {
@@ -80,6 +104,11 @@ public final class CompressedKernel implements Kernel {
     private static void load(Buffer src, float[] dst, int start, int lo, int hi) {
         if (src instanceof FloatArrayBuffer f) {
             System.arraycopy(f.array(), lo, dst, lo - start, hi - lo);
+        } else if (src instanceof Bf16Buffer h) {
+            char[] a = h.array();
+            for (int i = lo; i < hi; i++) {
+                dst[i - start] = Float.intBitsToFloat(a[i] << 16);
+            }
         } else {
             for (int i = lo; i < hi; i++) {
                 dst[i - start] = (float) src.get(i);

@@ -136,6 +136,10 @@ public final class SimdBackend extends HeapBackend {
                     : CompressedKernel.step(rangeKernel, states);
             register(f.key(key), splitBlocks(k));
         }
+        if (!lookahead) { // mixed precision: bf16 gradient in, float32 master and its bf16 copy out, any state format
+            register(new KernelKey(key.value() + org.optim4j.Optimizer.MIXED),
+                    splitBlocks(CompressedKernel.mixed(rangeKernel, states)));
+        }
     }
 
     private Kernel split(Kernel rangeKernel) {
