@@ -29,7 +29,8 @@ import org.optim4j.spi.FloatArrayBuffer;
  * One optimizer step with the state stored as float32, bfloat16 or 8-bit block-wise (issue 14), policy
  * {@code UNCHECKED} as {@link StepBenchmark}. Score: steps per second; Mparam/s = score × size / 10⁶. Bytes moved
  * per parameter (Adam): float32 28 (θ read and written, g read, s and r read and written), bf16 20, int8
- * 16 + 8/2048 (the per-block absmax of s and r).
+ * 16 + 8/2048 (the per-block absmax of s and r), {@code bf16-mixed} (bf16 state, bf16 gradient in, float32
+ * master θ updated and its bf16 copy written: {@link Optimizer#stepMixed}) 8 + 2 + 8 + 2 = 20.
  *
  * <p>Every iteration starts from θ₀ and zeroed state. The float32 run checks the backend against the scalar
  * reference first ({@link ReferenceCheck}); the compressed formats' exactness is the test
@@ -46,7 +47,7 @@ public class CompressedStateBenchmark {
     @Param({"adam"})
     public String rule;
 
-    @Param({"f32", "bf16", "int8"})
+    @Param({"f32", "bf16", "int8", "bf16-mixed"})
     public String state;
 
     @Param({"simd"})
@@ -60,13 +61,16 @@ public class CompressedStateBenchmark {
     private Buffer parameters;
     private Buffer gradient;
     private float[] initial;
+    private Bf16Buffer gradient16;
+    private Bf16Buffer copy16;
 
     @Setup(Level.Trial)
     public void setUp() {
         implementation = BenchBackends.open(backend);
         Workload w = Workload.of(size);
         initial = w.initialParameters();
-        StateFormat format = StateFormat.parse(state);
+        boolean mixed = state.endsWith("-mixed");
+        StateFormat format = StateFormat.parse(mixed ? state.substring(0, state.length() - "-mixed".length()) : state);
         if (format == StateFormat.FLOAT32) {
             ReferenceCheck.requireAgreement(rule + " on " + backend, BenchRules.rule(rule), implementation, initial,
                     w.gradient());
@@ -75,6 +79,11 @@ public class CompressedStateBenchmark {
         parameters = params.flat();
         gradient = params.newLike().flat();
         gradient.copyFrom(w.gradient());
+        if (mixed) {
+            gradient16 = new Bf16Buffer(params.size());
+            gradient16.copyFrom(w.gradient());
+            copy16 = new Bf16Buffer(params.size());
+        }
         optimizer = Optimizer.builder(BenchRules.rule(rule)).backend(implementation).parameterCount(params.size())
                 .nonFinitePolicy(NonFinitePolicy.UNCHECKED).stateFormat(format).build();
     }
@@ -98,7 +107,11 @@ public class CompressedStateBenchmark {
 
     @Benchmark
     public void step() {
-        optimizer.step(parameters, gradient);
+        if (gradient16 != null) {
+            optimizer.stepMixed(parameters, gradient16, copy16);
+        } else {
+            optimizer.step(parameters, gradient);
+        }
     }
 
     @TearDown(Level.Trial)
