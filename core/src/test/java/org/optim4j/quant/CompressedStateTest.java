@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.optim4j.Optimizer;
 import org.optim4j.backend.scalar.ScalarBackend;
 import org.optim4j.checkpoint.Checkpoint;
+import org.optim4j.problems.DemoRules;
 import org.optim4j.problems.Quadratic;
 import org.optim4j.problems.Rosenbrock;
 import org.optim4j.problems.TestProblem;
@@ -146,15 +147,19 @@ class CompressedStateTest {
         }
     }
 
-    /** The quadratic and Rosenbrock converge with compressed state to the tolerance of ConvergenceTest. */
+    /**
+     * The quadratic and Rosenbrock converge with compressed state to the tolerance of ConvergenceTest, for each of
+     * its rules (the spec's six at the learning rates of {@link DemoRules}).
+     */
     @ParameterizedTest
     @EnumSource(StateFormat.class)
-    void adamConvergesOnTheTestFunctions(StateFormat format) {
+    void everyDemoRuleConvergesOnTheTestFunctions(StateFormat format) {
         for (TestProblem problem : List.of(Quadratic.standard(), new Rosenbrock())) {
+          for (UpdateRule rule : DemoRules.forProblem(problem)) {
             boolean banana = problem.name().equals("rosenbrock");
             int steps = banana ? 20_000 : 2_000;
             double tolerance = banana ? 1e-3 : 1e-6;
-            Optimizer opt = Optimizer.builder(Adam.of(banana ? 1e-2 : 5e-2)).backend(new ScalarBackend())
+            Optimizer opt = Optimizer.builder(rule).backend(new ScalarBackend())
                     .parameterCount(problem.dimension()).stateFormat(format).build();
             Buffer theta = opt.newBuffer();
             theta.copyFrom(problem.start());
@@ -162,7 +167,9 @@ class CompressedStateTest {
                 opt.step(theta, problem);
             }
             double gap = problem.value(theta) - problem.minimum();
-            assertTrue(gap < tolerance, format + " on " + problem.name() + ": loss above the minimum by " + gap);
+            assertTrue(gap < tolerance, rule + ", " + format + " on " + problem.name() + ": loss above the minimum by "
+                    + gap);
+          }
         }
     }
 
