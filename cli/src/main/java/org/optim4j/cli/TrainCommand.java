@@ -198,11 +198,22 @@ final class TrainCommand implements Callable<Integer> {
                     + "skipped and go on).")
     String nonFinite;
 
-    @Option(names = "--state", defaultValue = "f32", paramLabel = "FORMAT",
+    @Option(names = "--state", paramLabel = "FORMAT",
             description = "How the optimizer stores its state (s, r): f32 (default), bf16 (bfloat16, rounded to "
                     + "nearest even) or int8 (8-bit block-wise, Dettmers et al. 2022); arithmetic stays float32. "
-                    + "Compressed state needs a heap backend (simd, scalar).")
+                    + "Compressed state needs a heap backend (simd, scalar). With --resume, the checkpoint's format "
+                    + "unless given.")
     String stateFormat;
+
+    /** The format of a resumed checkpoint's state (f32 when it has none compressed), or null without --resume. */
+    private StateFormat resumedFormat;
+
+    private StateFormat stateFormat() {
+        if (stateFormat != null) {
+            return StateFormat.parse(stateFormat);
+        }
+        return resumedFormat != null ? resumedFormat : StateFormat.FLOAT32;
+    }
 
     @Option(names = "--checkpoint", paramLabel = "FILE",
             description = "After every epoch, save θ and the complete optimizer state to FILE (atomically: a crash "
@@ -241,6 +252,8 @@ final class TrainCommand implements Callable<Integer> {
         List<UpdateRule> rules = new ArrayList<>();
         if (resumed != null) {
             rules.add(resumedRule(resumed.rule()));
+            resumedFormat = resumed.snapshot().state().values().stream().map(org.optim4j.state.BufferData::format)
+                    .filter(f -> f != StateFormat.FLOAT32).findFirst().orElse(StateFormat.FLOAT32);
         } else if (compare) {
             for (String id : RULES) {
                 rules.add(ruleFor(id));
@@ -387,7 +400,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--non-finite must be fail or skip, got '" + nonFinite + "'");
         }
         try {
-            StateFormat.parse(stateFormat);
+            if (stateFormat != null) {
+                StateFormat.parse(stateFormat);
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--state: " + e.getMessage());
         }
@@ -727,7 +742,7 @@ final class TrainCommand implements Callable<Integer> {
         Mlp mlp = Mlp.create(arch, Engine.parse(engineName), batchSize);
         Optimizer optimizer = Optimizer.builder(r).backend(backend).parameterCount(arch.parameterCount())
                 .nonFinitePolicy(nonFinite.equals("skip") ? NonFinitePolicy.SKIP_STEP : NonFinitePolicy.FAIL)
-                .stateFormat(StateFormat.parse(stateFormat)).build();
+                .stateFormat(stateFormat()).build();
         Buffer theta = optimizer.newBuffer();
         mlp.initialise(theta, seed);
         Trainer.NesterovForm form = nesterovForm.equals("spec")
