@@ -129,6 +129,8 @@ public final class Optimizer implements AutoCloseable {
     private final AtomicReference<Thread> caller = new AtomicReference<>();
     private final boolean hasLookahead;
     private final StateFormat stateFormat;
+    private final boolean stochasticRounding;
+    private final long roundingSeed;
     private Buffer gradientScratch;
     /** True during {@link #stepMixed}, with its bf16 parameter copy (or null). */
     private boolean mixed;
@@ -148,6 +150,8 @@ public final class Optimizer implements AutoCloseable {
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.skipLogInterval = b.skipLogInterval;
         this.stateFormat = b.stateFormat;
+        this.stochasticRounding = b.stochasticRounding;
+        this.roundingSeed = b.roundingSeed;
         List<String> names = OptimizerSnapshot.stateNames(groups);
         List<Buffer> buffers = new ArrayList<>();
         for (String name : names) {
@@ -180,6 +184,9 @@ public final class Optimizer implements AutoCloseable {
                     map = map == null || map == m ? m : DynamicMap.SIGNED; // two transforms disagree: signed
                 }
             }
+        }
+        if (stochasticRounding && stateFormat == StateFormat.BF16) { // a seed per buffer: s and r draw apart
+            return new Bf16Buffer(parameterCount, true, roundingSeed * 31 + name.hashCode());
         }
         return CompressedBuffer.zeros(stateFormat, parameterCount, map == null ? DynamicMap.SIGNED : map);
     }
@@ -1011,6 +1018,8 @@ public final class Optimizer implements AutoCloseable {
         private ParameterSet layout;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.FAIL;
         private StateFormat stateFormat = StateFormat.FLOAT32;
+        private boolean stochasticRounding;
+        private long roundingSeed;
         private int skipLogInterval = DEFAULT_SKIP_LOG_INTERVAL;
         private final List<PendingGroup> groups = new ArrayList<>();
 
@@ -1081,6 +1090,17 @@ public final class Optimizer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * bf16 state rounded stochastically at each step instead of to nearest even, reproducibly from
+         * {@code seed} (the random number of an element depends on the seed, the state buffer, the step and the
+         * element's index, not on threads). Only with {@link StateFormat#BF16}; checked at {@link #build()}.
+         */
+        public Builder stochasticRounding(long seed) {
+            this.stochasticRounding = true;
+            this.roundingSeed = seed;
+            return this;
+        }
+
         /** Under {@code SKIP_STEP}, log the 1st skip and then one in every {@code n} (≥ 1); default {@value Optimizer#DEFAULT_SKIP_LOG_INTERVAL}. */
         public Builder skipLogInterval(int n) {
             if (n < 1) {
@@ -1097,6 +1117,9 @@ public final class Optimizer implements AutoCloseable {
         public Optimizer build() {
             if (parameterCount < 0) {
                 throw new IllegalArgumentException("parameterCount must be set (>= 0) before build()");
+            }
+            if (stochasticRounding && stateFormat != StateFormat.BF16) {
+                throw new IllegalArgumentException("stochasticRounding needs stateFormat bf16, got " + stateFormat.id());
             }
             return new Optimizer(this);
         }

@@ -195,6 +195,32 @@ class CompressedStateParityTest {
         }
     }
 
+    /** Stochastic rounding draws by (seed, buffer, step, index): the thread split changes no bit. */
+    @Test
+    void stochasticRoundingDoesNotDependOnThreads() {
+        List<float[]> base = null;
+        for (SimdBackend b : SIMD) {
+            Optimizer opt = Optimizer.builder(Adam.of(1e-2)).backend(b).parameterCount(SPLIT_SIZE)
+                    .stateFormat(StateFormat.BF16).stochasticRounding(42).build();
+            Buffer theta = b.allocate(SPLIT_SIZE);
+            theta.copyFrom(BackendParityTest.fill(1, SPLIT_SIZE));
+            for (int t = 0; t < 5; t++) {
+                Buffer g = b.allocate(SPLIT_SIZE);
+                g.copyFrom(BackendParityTest.fill(100 + t, SPLIT_SIZE));
+                opt.step(theta, g);
+            }
+            List<float[]> r = List.of(theta.toFloatArray(), opt.state().buffer("s").toFloatArray(),
+                    opt.state().buffer("r").toFloatArray());
+            if (base == null) {
+                base = r;
+            } else {
+                for (int k = 0; k < 3; k++) {
+                    assertArrayEquals(base.get(k), r.get(k), b + ", buffer " + k);
+                }
+            }
+        }
+    }
+
     /** simd registers a compressed kernel for every float32 one, each exercised by a registry configuration. */
     @Test
     void everyCompressedKernelIsCovered() {

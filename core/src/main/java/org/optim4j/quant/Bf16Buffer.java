@@ -13,12 +13,45 @@ import org.optim4j.spi.Reductions;
  */
 public final class Bf16Buffer implements CompressedBuffer {
     private final char[] bits;
+    /** Whether steps round stochastically, and the seed of their random numbers. */
+    private final boolean stochastic;
+    private final long seed;
 
+    /** A zeroed buffer that rounds to nearest even. */
     public Bf16Buffer(int length) {
+        this(length, false, 0);
+    }
+
+    /**
+     * A zeroed buffer; with {@code stochastic} a step's new state is rounded up or down at random with
+     * probability proportional to closeness ({@link Bf16#encodeStochastic}), the random number of element i at step
+     * t being {@link Bf16#random16}(seed, t, i): reproducible, whatever the thread split. Element writes outside a
+     * step ({@link #set}, {@link #copyFrom}, checkpoint restores) round to nearest even.
+     */
+    public Bf16Buffer(int length, boolean stochastic, long seed) {
         if (length < 0) {
             throw new IllegalArgumentException("length must be >= 0, got " + length);
         }
         this.bits = new char[length];
+        this.stochastic = stochastic;
+        this.seed = seed;
+    }
+
+    /** True when steps round stochastically. */
+    public boolean stochastic() {
+        return stochastic;
+    }
+
+    @Override
+    public void encodeBlock(int block, float[] src, long step) {
+        if (!stochastic) {
+            encodeBlock(block, src);
+            return;
+        }
+        int at = block * StateFormat.BLOCK, n = blockLength(block);
+        for (int k = 0; k < n; k++) {
+            bits[at + k] = (char) Bf16.encodeStochastic(src[k], Bf16.random16(seed, step, at + k));
+        }
     }
 
     /** The bf16 bit patterns themselves (kernels, I/O). */
@@ -85,7 +118,7 @@ public final class Bf16Buffer implements CompressedBuffer {
 
     @Override
     public CompressedBuffer copy() {
-        Bf16Buffer c = new Bf16Buffer(bits.length);
+        Bf16Buffer c = new Bf16Buffer(bits.length, stochastic, seed);
         System.arraycopy(bits, 0, c.bits, 0, bits.length);
         return c;
     }

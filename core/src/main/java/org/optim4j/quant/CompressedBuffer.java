@@ -22,6 +22,14 @@ public sealed interface CompressedBuffer extends Buffer permits Bf16Buffer, Int8
     /** Encodes {@code src[0, count)} as block {@code block} (count = the block's length). */
     void encodeBlock(int block, float[] src);
 
+    /**
+     * {@link #encodeBlock(int, float[])} as the new state of step {@code step}: the same unless the buffer rounds
+     * stochastically, whose random numbers depend on the step and the element index only.
+     */
+    default void encodeBlock(int block, float[] src, long step) {
+        encodeBlock(block, src);
+    }
+
     /** A deep copy. */
     CompressedBuffer copy();
 

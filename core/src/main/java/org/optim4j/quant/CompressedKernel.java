@@ -92,7 +92,7 @@ public final class CompressedKernel implements Kernel {
             if (!lookahead) {
                 for (int k = 2; k < states; k++) {
                     if (b[k] instanceof CompressedBuffer c) {
-                        c.encodeBlock(blk, x.f[k]);
+                        c.encodeBlock(blk, x.f[k], s.step());
                     } else {
                         store(x.f[k], b[k], start, start, end);
                     }

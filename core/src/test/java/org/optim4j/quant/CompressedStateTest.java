@@ -182,6 +182,40 @@ class CompressedStateTest {
         assertInstanceOf(CompressedBuffer.class, opt.state().buffer("s"));
     }
 
+    /** Stochastic rounding of bf16 state: unbiased, reproducible from its seed, and only with bf16. */
+    @org.junit.jupiter.api.Test
+    void stochasticRoundingIsUnbiasedAndReproducible() {
+        float x = 1f + 0x1p-9f; // a quarter of the way from 1 to the next bf16 value, 1 + 2^-7
+        double sum = 0;
+        int up = 0;
+        for (int i = 0; i < 200_000; i++) {
+            float y = Bf16.decode(Bf16.encodeStochastic(x, Bf16.random16(3, 0, i)));
+            up += y > 1f ? 1 : 0;
+            sum += y;
+        }
+        assertEquals(0.25, up / 200_000.0, 0.005, "rounded up with probability 1/4");
+        assertEquals(x, sum / 200_000, 1e-4);
+
+        float[][] runs = new float[3][];
+        long[] seeds = {7, 7, 8};
+        for (int k = 0; k < 3; k++) {
+            Optimizer opt = Optimizer.builder(Adam.of(1e-2)).backend(new ScalarBackend()).parameterCount(N)
+                    .stateFormat(StateFormat.BF16).stochasticRounding(seeds[k]).build();
+            assertTrue(((Bf16Buffer) opt.state().buffer("s")).stochastic());
+            float[] theta = random(1, N, 1);
+            for (int t = 0; t < 3; t++) {
+                opt.step(theta, random(10 + t, N, 1));
+            }
+            runs[k] = opt.state().buffer("r").toFloatArray();
+        }
+        assertArrayEquals(runs[0], runs[1], "the same seed gives the same bits");
+        assertTrue(!java.util.Arrays.equals(runs[0], runs[2]), "another seed, other roundings");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizer.builder(Adam.of(1e-2))
+                .backend(new ScalarBackend()).parameterCount(N).stateFormat(StateFormat.INT8).stochasticRounding(1)
+                .build());
+        assertEquals("stochasticRounding needs stateFormat bf16, got int8", e.getMessage());
+    }
+
     @org.junit.jupiter.api.Test
     void aFormatIsParsedByNameAndABadOneIsNamed() {
         assertEquals(StateFormat.BF16, StateFormat.parse("BF16"));
