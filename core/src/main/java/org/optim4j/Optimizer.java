@@ -134,7 +134,7 @@ public final class Optimizer implements AutoCloseable {
     private Buffer gradientScratch;
     /** True during {@link #stepMixed}, with its bf16 parameter copy (or null). */
     private boolean mixed;
-    private Bf16Buffer mixedCopy;
+    private Buffer mixedCopy;
     private Buffer pointScratch;
     private boolean closed;
 
@@ -342,13 +342,15 @@ public final class Optimizer implements AutoCloseable {
      * kernel is the float32 one run block by block ({@link CompressedKernel}), so the steps equal, bit for bit, a
      * float32-gradient step on the decoded gradient followed by rounding θ to bf16.
      *
-     * @param parametersCopy a bf16 buffer of the parameters' length, or null to skip the copy
+     * @param parametersCopy a bf16 ({@link Bf16Buffer}) or float16 ({@link org.optim4j.quant.Fp16Buffer}) buffer of the
+     *                       parameters' length, or null to skip the copy (float16: with
+     *                       {@link DynamicLossScale})
      * @return as {@link #step(Buffer, Buffer)}
      * @throws IllegalArgumentException as {@link #step(Buffer, Buffer)}, or if the master parameters are not
      *                                  {@code float[]}, the gradient is neither float32 heap nor bf16, or the copy
      *                                  has another length
      */
-    public boolean stepMixed(Buffer parameters, Buffer gradient, Bf16Buffer parametersCopy) {
+    public boolean stepMixed(Buffer parameters, Buffer gradient, Buffer parametersCopy) {
         enter();
         try {
             checkBuffer("parameters", parameters);
@@ -361,6 +363,11 @@ public final class Optimizer implements AutoCloseable {
             } else if (gradient.length() != parameterCount) {
                 throw new IllegalArgumentException("gradient has length " + gradient.length()
                         + " but this optimizer updates " + parameterCount + " parameters");
+            }
+            if (parametersCopy != null && !(parametersCopy instanceof Bf16Buffer)
+                    && !(parametersCopy instanceof org.optim4j.quant.Fp16Buffer)) {
+                throw new IllegalArgumentException("parametersCopy must be a Bf16Buffer or an Fp16Buffer, got "
+                        + parametersCopy);
             }
             if (parametersCopy != null && parametersCopy.length() != parameterCount) {
                 throw new IllegalArgumentException("parametersCopy has length " + parametersCopy.length()

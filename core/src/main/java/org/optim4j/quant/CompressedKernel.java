@@ -20,7 +20,7 @@ import org.optim4j.spi.StepScalars;
  *
  * <p><b>Mixed precision</b> ({@link #mixed(Kernel, int)}): the gradient may be a {@link Bf16Buffer} (decoded
  * into the block's float32 g), and a last buffer after the state, a {@link Bf16Buffer} of the parameters' length,
- * receives θ rounded to bf16 (nearest even) in the same pass: the low-precision copy a forward pass reads, next
+ * (or a {@link Fp16Buffer}) receives θ rounded to bf16 (or float16), nearest even, in the same pass: the low-precision copy a forward pass reads, next
  * to the float32 master θ. The state may be compressed or float32.
  */
 public final class CompressedKernel implements Kernel {
@@ -66,7 +66,7 @@ public final class CompressedKernel implements Kernel {
         Scratch x = scratch.get();
         int written = lookahead ? 1 : 0;
         int states = 2 + stateCount; // buffers before the optional bf16 copy of θ
-        Bf16Buffer copy = !lookahead && b.length > states ? (Bf16Buffer) b[states] : null;
+        Buffer copy = !lookahead && b.length > states ? b[states] : null;
         for (int blk = from / StateFormat.BLOCK; blk <= (to - 1) / StateFormat.BLOCK; blk++) {
             int start = blk * StateFormat.BLOCK;
             int end = Math.min(start + StateFormat.BLOCK, b[0].length());
@@ -82,11 +82,17 @@ public final class CompressedKernel implements Kernel {
             }
             inner.apply(s, x.args, lo - start, hi - start);
             store(x.f[written], b[written], start, lo, hi);
-            if (copy != null) {
-                char[] out = copy.array();
+            if (copy instanceof Bf16Buffer c) {
+                char[] out = c.array();
                 float[] theta = x.f[0];
                 for (int i = lo; i < hi; i++) {
                     out[i] = (char) Bf16.encodeBits(Float.floatToRawIntBits(theta[i - start]));
+                }
+            } else if (copy instanceof Fp16Buffer c) {
+                char[] out = c.array();
+                float[] theta = x.f[0];
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (char) Fp16.encode(theta[i - start]);
                 }
             }
             if (!lookahead) {
