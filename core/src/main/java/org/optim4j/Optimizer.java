@@ -120,6 +120,8 @@ public final class Optimizer implements AutoCloseable {
     private static final Set<String> loggedFallbacks = ConcurrentHashMap.newKeySet();
 
     private final Backend backend;
+    /** Why {@link Backends} chose the backend, when the caller named none (null otherwise): for error messages. */
+    private final String backendReason;
     private final int parameterCount;
     private final List<TensorSlot> tensors;
     private final GroupPlan[] plans;
@@ -142,7 +144,14 @@ public final class Optimizer implements AutoCloseable {
         this.parameterCount = b.parameterCount;
         this.tensors = b.tensors();
         List<ParameterGroup> groups = b.groups(tensors);
-        this.backend = b.backend != null ? b.backend : Backends.select(b.rule, b.parameterCount);
+        if (b.backend != null) {
+            this.backend = b.backend;
+            this.backendReason = null;
+        } else {
+            Backends.Choice choice = Backends.choice(b.rule, b.parameterCount);
+            this.backend = choice.backend();
+            this.backendReason = choice.reason();
+        }
         if (!backend.availability().available()) {
             throw new IllegalArgumentException("backend '" + backend.name() + "' is not available: "
                     + backend.availability().reason());
@@ -455,6 +464,18 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
+     * {@link #step(Buffer, GradientFunction)} over a {@link ParameterSet}: the function gets the point and the
+     * gradient in the set's layout, so it reads and writes tensors by name (Nesterov's spec form takes the
+     * gradient at the look-ahead point θ + ρ·s, which is not {@code parameters}).
+     */
+    public boolean step(ParameterSet parameters, ParameterSetGradient gradientFunction) {
+        Check.notNull("parameters", parameters);
+        Check.notNull("gradientFunction", gradientFunction);
+        return step(parameters.flat(), (point, gradient) ->
+                gradientFunction.gradient(parameters.over(point), parameters.over(gradient)));
+    }
+
+    /**
      * A copy of everything the next step reads: counters, layout, groups with their rules, state buffers.
      *
      * @throws IllegalStateException if another thread is in a call on this optimizer
@@ -682,10 +703,11 @@ public final class Optimizer implements AutoCloseable {
                 owners.add(b.name());
             }
         }
-        return owners.isEmpty() ? "" : "; backends that take it: " + String.join(", ", owners)
-                + (buffer instanceof FloatArrayBuffer && owners.contains("simd")
-                        ? " (an optimizer named by -D" + Backends.PROPERTY + " or " + Backends.ENVIRONMENT
-                        + " is used for float[] calls too)" : "");
+        return (backendReason == null ? "" : " (this optimizer's backend was " + backendReason + ")")
+                + (owners.isEmpty() ? "" : "; backends that take it: " + String.join(", ", owners)
+                + (backendReason != null && backendReason.startsWith("named by")
+                        ? ": name one of them, or build the optimizer with .backend(...), or allocate its buffers with"
+                        + " backend().allocate(n)" : ""));
     }
 
     /** Parameters, gradient and state must be distinct buffers: an aliased update would be silently wrong. */

@@ -6,9 +6,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.optim4j.internal.Check;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
+import org.optim4j.spi.DoubleArrayBuffer;
+import org.optim4j.spi.FloatArrayBuffer;
 
 /**
  * A model's tensors laid out one after another in one flat buffer, so that one optimizer call
@@ -20,6 +23,10 @@ import org.optim4j.spi.Buffer;
  * Optimizer opt = Optimizer.create(rule, backend, params.size());
  * opt.step(params.flat(), grads.flat());
  * }</pre>
+ *
+ * <p>Over arrays you already have, without a copy: {@code ParameterSet.builder().add("W1", 128, 64).add("b1",
+ * 128).wrap(myFlatArray)}. One tensor is read and written by name and index ({@link #get}, {@link #set},
+ * {@link #toArray}, {@link #copyFrom}); no cast of the flat buffer and no offset arithmetic.
  */
 public final class ParameterSet {
 
@@ -43,17 +50,22 @@ public final class ParameterSet {
     private final List<Tensor> tensors;
     private final Map<String, Tensor> byName;
     private final Buffer flat;
-    private final Backend backend;
+    /** Makes a zeroed buffer of the set's length on the same storage (for {@link #newLike()}). */
+    private final IntFunction<Buffer> allocator;
 
-    private ParameterSet(List<Tensor> tensors, Backend backend) {
+    private ParameterSet(List<Tensor> tensors, Buffer flat, IntFunction<Buffer> allocator) {
         this.tensors = Collections.unmodifiableList(tensors);
         this.byName = new LinkedHashMap<>();
         for (Tensor t : tensors) {
             byName.put(t.name(), t);
         }
-        this.backend = backend;
+        this.allocator = allocator;
+        this.flat = flat;
+    }
+
+    private static int totalLength(List<Tensor> tensors) {
         Tensor last = tensors.isEmpty() ? null : tensors.get(tensors.size() - 1);
-        this.flat = backend.allocate(last == null ? 0 : last.offset() + last.length());
+        return last == null ? 0 : last.offset() + last.length();
     }
 
     public static Builder builder() {
@@ -82,9 +94,82 @@ public final class ParameterSet {
         return t;
     }
 
-    /** A new zeroed set with the same tensors, on the same backend (for gradients). */
+    /** A new zeroed set with the same tensors, on the same storage (for gradients). */
     public ParameterSet newLike() {
-        return new ParameterSet(tensors, backend);
+        return new ParameterSet(tensors, allocator.apply(flat.length()), allocator);
+    }
+
+    /** This layout over another buffer of the same length (no copy): e.g. the point a gradient function is given. */
+    public ParameterSet over(Buffer otherFlat) {
+        Check.notNull("otherFlat", otherFlat);
+        checkLength(tensors, otherFlat);
+        return new ParameterSet(tensors, otherFlat, allocator);
+    }
+
+    /** Element {@code index} (one index per dimension, row-major) of tensor {@code name}. */
+    public double get(String name, int... index) {
+        return flat.get(position(name, index));
+    }
+
+    /** Sets element {@code index} (one index per dimension, row-major) of tensor {@code name}. */
+    public void set(String name, double value, int... index) {
+        flat.set(position(name, index), value);
+    }
+
+    /** A copy of tensor {@code name}'s elements, row-major. */
+    public float[] toArray(String name) {
+        Tensor t = tensor(name);
+        float[] out = new float[t.length()];
+        if (flat instanceof FloatArrayBuffer f) {
+            System.arraycopy(f.array(), t.offset(), out, 0, t.length());
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) flat.get(t.offset() + i);
+            }
+        }
+        return out;
+    }
+
+    /** Overwrites tensor {@code name} with {@code values} (row-major, exactly its length). */
+    public void copyFrom(String name, float[] values) {
+        Tensor t = tensor(name);
+        Check.notNull("values", values);
+        if (values.length != t.length()) {
+            throw new IllegalArgumentException("values has length " + values.length + " but tensor " + t
+                    + " has " + t.length() + " elements");
+        }
+        if (flat instanceof FloatArrayBuffer f) {
+            System.arraycopy(values, 0, f.array(), t.offset(), values.length);
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                flat.set(t.offset() + i, values[i]);
+            }
+        }
+    }
+
+    private int position(String name, int[] index) {
+        Tensor t = tensor(name);
+        Check.notNull("index", index);
+        int[] shape = t.shape;
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("tensor " + t + " takes " + shape.length + " indices, got "
+                    + Arrays.toString(index));
+        }
+        int position = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (index[d] < 0 || index[d] >= shape[d]) {
+                throw new IllegalArgumentException("index " + Arrays.toString(index) + " is outside tensor " + t);
+            }
+            position = position * shape[d] + index[d];
+        }
+        return t.offset() + position;
+    }
+
+    private static void checkLength(List<Tensor> tensors, Buffer flat) {
+        if (flat.length() != totalLength(tensors)) {
+            throw new IllegalArgumentException("the flat buffer has length " + flat.length() + " but the tensors "
+                    + tensors + " need " + totalLength(tensors));
+        }
     }
 
     /** Builds the layout tensor by tensor. */
@@ -123,8 +208,43 @@ public final class ParameterSet {
             return this;
         }
 
+        /** The set in a new zeroed buffer of {@code backend}. */
         public ParameterSet build(Backend backend) {
-            return new ParameterSet(new ArrayList<>(tensors), Check.notNull("backend", backend));
+            Check.notNull("backend", backend);
+            List<Tensor> layout = new ArrayList<>(tensors);
+            return new ParameterSet(layout, backend.allocate(totalLength(layout)), backend::allocate);
+        }
+
+        /**
+         * The set over {@code flat}, the caller's own array, without a copy: a step updates it in place. Its
+         * length must be the tensors' total. For a heap backend ({@code scalar}, {@code simd}, {@code simd1}).
+         */
+        public ParameterSet wrap(float[] flat) {
+            Check.notNull("flat", flat);
+            return wrap(FloatArrayBuffer.wrap(flat), FloatArrayBuffer::zeros);
+        }
+
+        /** {@link #wrap(float[])} in double precision ({@code scalar-f64}). */
+        public ParameterSet wrap(double[] flat) {
+            Check.notNull("flat", flat);
+            return wrap(DoubleArrayBuffer.wrap(flat), DoubleArrayBuffer::zeros);
+        }
+
+        /** The set over a buffer of {@code backend} the caller already has (e.g. {@code Nd4jBuffer.wrap(array)}). */
+        public ParameterSet wrap(Buffer flat, Backend backend) {
+            Check.notNull("flat", flat);
+            Check.notNull("backend", backend);
+            if (!backend.owns(flat)) {
+                throw new IllegalArgumentException("flat is a " + flat.getClass().getSimpleName()
+                        + ", not a buffer of backend '" + backend.name() + "'");
+            }
+            return wrap(flat, backend::allocate);
+        }
+
+        private ParameterSet wrap(Buffer flat, IntFunction<Buffer> allocator) {
+            List<Tensor> layout = new ArrayList<>(tensors);
+            checkLength(layout, flat);
+            return new ParameterSet(layout, flat, allocator);
         }
     }
 }

@@ -102,8 +102,9 @@ class OptimizerValidationTest {
             refused(opt, theta, iae, o -> o.step(s, (p, out) -> { }), "state buffer");
         }
         refused(opt, theta, iae, o -> o.step(theta, (GradientFunction) null), "gradientFunction");
-        refused(opt, theta, iae, o -> o.step(null, (p, out) -> { }), "parameters");
-        refused(opt, theta, iae, o -> o.step((ParameterSet) null, null), "parameters");
+        refused(opt, theta, iae, o -> o.step((org.optim4j.spi.Buffer) null, (p, out) -> { }), "parameters");
+        refused(opt, theta, iae, o -> o.step((ParameterSet) null, (ParameterSet) null), "parameters");
+        refused(opt, theta, iae, o -> o.step((ParameterSet) null, (ParameterSetGradient) (p, out) -> { }), "parameters");
         refused(opt, theta, iae, o -> o.load(null), "snapshot");
     }
 

@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
@@ -112,10 +111,5 @@ public class CompressedStateBenchmark {
         } else {
             optimizer.step(parameters, gradient);
         }
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        BenchBackends.release(backend, implementation);
     }
 }

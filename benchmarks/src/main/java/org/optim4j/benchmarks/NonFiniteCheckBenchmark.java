@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
@@ -59,10 +58,5 @@ public class NonFiniteCheckBenchmark {
     @Benchmark
     public int scan() {
         return implementation.firstNonFinite(gradient, 0, gradient.length());
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        BenchBackends.release(backend, implementation);
     }
 }

@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
@@ -68,10 +67,5 @@ public class StepBenchmark {
     @Benchmark
     public void step() {
         measured.step();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        BenchBackends.release(backend, implementation);
     }
 }

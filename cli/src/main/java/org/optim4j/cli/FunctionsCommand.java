@@ -25,7 +25,7 @@ final class FunctionsCommand implements Callable<Integer> {
     int steps;
 
     @Option(names = "--backend", defaultValue = "scalar",
-            description = "Backend name, or 'auto' (default ${DEFAULT-VALUE}).")
+            description = "Backend name, or auto: the one Backends.select picks per rule and size (default ${DEFAULT-VALUE}: the reference).")
     String backendName;
 
     @Spec
@@ -36,12 +36,9 @@ final class FunctionsCommand implements Callable<Integer> {
         if (steps < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps must be >= 1, got " + steps);
         }
-        Backend backend;
-        try {
-            backend = backendName.equalsIgnoreCase("auto") ? Backends.select() : Backends.byName(backendName);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--backend " + backendName + ": "
-                    + e.getMessage());
+        boolean auto = backendName.trim().equalsIgnoreCase(Backends.AUTO);
+        if (!auto) {
+            backend(null, 0); // a wrong name is refused before any work
         }
         PrintWriter out = spec.commandLine().getOut();
         List<Long> checkpoints = new ArrayList<>();
@@ -51,7 +48,8 @@ final class FunctionsCommand implements Callable<Integer> {
         if (checkpoints.get(checkpoints.size() - 1) != steps) {
             checkpoints.add((long) steps);
         }
-        out.printf("Loss R(θ) after k steps, backend %s (minimum 0).%n", backend.name());
+        out.printf("Loss R(θ) after k steps, backend %s (minimum 0).%n",
+                auto ? "auto (chosen per rule and size as Backends.select does)" : backendName);
         for (TestProblem problem : TestProblem.all()) {
             out.printf("%n%s (dimension %d)%n", problem.name(), problem.dimension());
             int width = DemoRules.forProblem(problem).stream().mapToInt(r -> describe(r).length()).max().orElse(4);
@@ -61,6 +59,7 @@ final class FunctionsCommand implements Callable<Integer> {
             }
             out.println(header);
             for (UpdateRule rule : DemoRules.forProblem(problem)) {
+                Backend backend = backend(rule, problem.dimension());
                 Optimizer opt = Optimizer.create(rule, backend, problem.dimension());
                 Buffer theta = opt.newBuffer();
                 theta.copyFrom(problem.start());
@@ -74,11 +73,21 @@ final class FunctionsCommand implements Callable<Integer> {
                         next++;
                     }
                 }
-                out.println(row);
+                out.println(auto ? row + "  [" + backend.name() + "]" : row);
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** --backend's backend; with auto the one {@link Backends#select(UpdateRule, int)} picks for the rule and size. */
+    private Backend backend(UpdateRule rule, int size) {
+        try {
+            return rule == null ? Backends.byName(backendName) : Backends.named(backendName, rule, size);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--backend " + backendName + ": "
+                    + e.getMessage());
+        }
     }
 
     private static String describe(UpdateRule rule) {

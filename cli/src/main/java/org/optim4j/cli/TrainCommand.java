@@ -424,7 +424,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--activation: " + e.getMessage());
         }
-        if (!backendName.equalsIgnoreCase("auto")) {
+        if (!backendName.trim().equalsIgnoreCase(Backends.AUTO)) {
             backend(null, 0);
         }
         if (compare || out != null) {
@@ -754,7 +754,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The backend named by --backend, or with auto the one selection picks for {@code r} and {@code size}. */
     private Backend backend(UpdateRule r, int size) {
         try {
-            return backendName.equalsIgnoreCase("auto") ? Backends.select(r, size) : Backends.byName(backendName);
+            return r == null ? Backends.byName(backendName) : Backends.named(backendName, r, size);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--backend " + backendName + ": " + e.getMessage());
         }

@@ -32,6 +32,22 @@ class FunctionsCommandTest {
         assertTrue(Double.parseDouble(cells[cells.length - 1]) < 1e-3 * Double.parseDouble(cells[2]), sgdRow);
     }
 
+    /** Issue 12 item 7: auto is the same choice as the library's, per rule and size (it fell back to scalar). */
+    @Test
+    void autoChoosesPerRuleAsTheLibraryDoes() {
+        String[] r = run("functions", "--steps", "10", "--backend", "auto");
+        assertEquals("0", r[0], r[2]);
+        java.util.List<String> rows = r[1].lines().filter(l -> l.endsWith("]")).toList();
+        assertEquals(12, rows.size(), r[1]);
+        for (org.optim4j.problems.TestProblem p : org.optim4j.problems.TestProblem.all()) {
+            for (org.optim4j.rule.UpdateRule rule : org.optim4j.problems.DemoRules.forProblem(p)) {
+                String expected = "[" + org.optim4j.backend.Backends.select(rule, p.dimension()).name() + "]";
+                assertTrue(rows.stream().anyMatch(l -> l.startsWith(rule.id()) && l.endsWith(expected)),
+                        rule.id() + " " + expected + "\n" + r[1]);
+            }
+        }
+    }
+
     @Test
     void helpListsTheCommandsAndBadInputIsRefused() {
         String[] help = run("--help");

@@ -16,6 +16,7 @@ import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.optim4j.backend.scalar.ScalarBackend;
 import org.optim4j.internal.Check;
+import org.optim4j.rule.Adam;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
@@ -45,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * a caller that names no backend passes {@code float[]} (e.g. {@code Optimizer.step(float[], float[])}),
  * and a backend with other storage (INDArrays) would refuse them. Such backends are chosen by name.
  * Each choice and its reason are logged once.
+ *
+ * <p>{@value #AUTO} means this choice wherever a backend name is taken: {@link #named(String, UpdateRule, int)} (the
+ * command line's {@code --backend auto}), {@link #byName(String)} (for no particular rule: {@link #select()}), and
+ * the property itself.
  */
 public final class Backends {
     /** System property naming the backend to use. */
@@ -54,9 +59,16 @@ public final class Backends {
     /** Upper bound of one first-use measurement. */
     public static final long MEASURE_MILLIS = 200;
 
+    /** The name that means "choose for me" wherever a backend name is taken. */
+    public static final String AUTO = "auto";
+    /** Parameter count {@link #select()} chooses for. */
+    public static final int REPRESENTATIVE_SIZE = 1 << 20;
+    /** Where the backends that are not in core live: the hint when one is missing from the class path. */
+    private static final Map<String, String> ARTIFACTS = Map.of("simd", "optim4j-simd", "simd1", "optim4j-simd",
+            "nd4j", "optim4j-nd4j", "nd4j-f64", "optim4j-nd4j", "cuda", "optim4j-cuda");
+
     private static final Logger log = LoggerFactory.getLogger(Backends.class);
     private static List<Backend> all;
-    private static Backend selected;
     /** Choices made by {@link #select(UpdateRule, int)}, by rule id and size class. */
     private static final Map<String, Choice> choices = new HashMap<>();
 
@@ -99,7 +111,7 @@ public final class Backends {
     }
 
     /**
-     * The backend called {@code name} (case-insensitive).
+     * The backend called {@code name} (case-insensitive); {@value #AUTO} is {@link #select()}.
      *
      * @throws IllegalArgumentException if there is none, or it is not available here (with the reason)
      */
@@ -108,6 +120,9 @@ public final class Backends {
             throw new IllegalArgumentException("backend name must not be null");
         }
         String wanted = name.trim().toLowerCase(Locale.ROOT);
+        if (wanted.equals(AUTO)) {
+            return select();
+        }
         for (Backend b : all()) {
             if (b.name().equals(wanted)) {
                 if (!b.availability().available()) {
@@ -117,27 +132,19 @@ public final class Backends {
                 return b;
             }
         }
-        throw new IllegalArgumentException("no backend named '" + name + "'; known: "
-                + all().stream().map(Backend::name).collect(Collectors.joining(", ")));
+        String artifact = ARTIFACTS.get(wanted);
+        throw new IllegalArgumentException("no backend named '" + name + "' on the class path"
+                + (artifact == null ? "" : " (it is in the artifact org.optim4j:" + artifact + ")") + "; known: "
+                + all().stream().map(Backend::name).collect(Collectors.joining(", ")) + ", " + AUTO);
     }
 
     /**
-     * The backend to use when the caller names none and no rule or size is known: the one named by the
-     * system property {@value #PROPERTY} or the environment variable {@value #ENVIRONMENT}, else {@code scalar}.
-     * Prefer {@link #select(UpdateRule, int)}. The choice and its reason are logged once.
+     * The backend {@code auto} means when no rule or size is known: the choice of {@link #select(UpdateRule, int)}
+     * for the spec's Adam over {@value #REPRESENTATIVE_SIZE} parameters (by name, else the machine profile, else a
+     * short measurement, else {@code scalar}). Prefer {@link #select(UpdateRule, int)}. Logged once.
      */
-    public static synchronized Backend select() {
-        if (selected == null) {
-            Optional<Choice> named = namedChoice();
-            if (named.isPresent()) {
-                selected = named.get().backend();
-                log.info("Using backend '{}' ({})", selected.name(), named.get().reason());
-            } else {
-                selected = byName(ScalarBackend.NAME);
-                log.info("Using backend '{}' (no backend named; the reference is the fallback)", selected.name());
-            }
-        }
-        return selected;
+    public static Backend select() {
+        return select(Adam.defaults(), REPRESENTATIVE_SIZE);
     }
 
     /**
@@ -145,7 +152,12 @@ public final class Backends {
      * by name (property, environment), else the machine profile, else a short measurement, else
      * {@code scalar} (see the class comment). Decided once per rule and size class (powers of 4) and logged once.
      */
-    public static synchronized Backend select(UpdateRule rule, int parameterCount) {
+    public static Backend select(UpdateRule rule, int parameterCount) {
+        return choice(rule, parameterCount).backend();
+    }
+
+    /** {@link #select(UpdateRule, int)} with the reason of the choice (e.g. "named by system property …"). */
+    public static synchronized Choice choice(UpdateRule rule, int parameterCount) {
         Check.notNull("rule", rule);
         if (parameterCount < 0) {
             throw new IllegalArgumentException("parameterCount must be >= 0, got " + parameterCount);
@@ -159,7 +171,18 @@ public final class Backends {
             log.info("Using backend '{}' for {} over {} parameters: {}", choice.backend().name(), rule.id(),
                     parameterCount, choice.reason());
         }
-        return choice.backend();
+        return choice;
+    }
+
+    /**
+     * {@code name}'s backend, where {@value #AUTO} means {@link #select(UpdateRule, int)} for this rule and size:
+     * what every command line option {@code --backend} takes.
+     */
+    public static Backend named(String name, UpdateRule rule, int parameterCount) {
+        if (name != null && name.trim().equalsIgnoreCase(AUTO)) {
+            return select(rule, parameterCount);
+        }
+        return byName(name);
     }
 
     /** ⌊log₄ n⌋: sizes within a factor of 4 share a choice. */
@@ -174,10 +197,10 @@ public final class Backends {
             named = System.getenv(ENVIRONMENT);
             source = "environment variable " + ENVIRONMENT;
         }
-        if (named == null || named.isBlank() || named.trim().equalsIgnoreCase("auto")) {
+        if (named == null || named.isBlank() || named.trim().equalsIgnoreCase(AUTO)) {
             return Optional.empty();
         }
-        return Optional.of(new Choice(byName(named), "named by " + source));
+        return Optional.of(new Choice(byName(named), "named by " + source + "=" + named.trim()));
     }
 
     /** Available backends over heap float[] (what a caller who names no backend passes). */

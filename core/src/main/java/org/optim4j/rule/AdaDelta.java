@@ -50,4 +50,14 @@ public record AdaDelta(Schedule learningRate, double rho, double epsilon) implem
     public AdaDelta withLearningRate(Schedule schedule) {
         return new AdaDelta(schedule, rho, epsilon);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static AdaDelta defaults() {
+        return (AdaDelta) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

@@ -55,4 +55,14 @@ public record AdaGrad(Schedule learningRate, double epsilon) implements UpdateRu
     public AdaGrad withLearningRate(Schedule schedule) {
         return new AdaGrad(schedule, epsilon);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static AdaGrad defaults() {
+        return (AdaGrad) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

@@ -52,4 +52,14 @@ public record AdaMax(Schedule learningRate, double rho1, double rho2, double eps
     public AdaMax withLearningRate(Schedule schedule) {
         return new AdaMax(schedule, rho1, rho2, epsilon);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static AdaMax defaults() {
+        return (AdaMax) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

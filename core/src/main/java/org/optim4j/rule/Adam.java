@@ -73,4 +73,9 @@ public record Adam(Schedule learningRate, double rho1, double rho2, double epsil
     public Adam withLearningRate(Schedule schedule) {
         return new Adam(schedule, rho1, rho2, epsilon);
     }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

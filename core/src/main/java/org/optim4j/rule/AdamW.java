@@ -66,4 +66,14 @@ public record AdamW(Schedule learningRate, double rho1, double rho2, double epsi
     public AdamW withLearningRate(Schedule schedule) {
         return new AdamW(schedule, rho1, rho2, epsilon, weightDecay);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static AdamW defaults() {
+        return (AdamW) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

@@ -54,4 +54,14 @@ public record AdamWAmsGrad(Schedule learningRate, double rho1, double rho2, doub
     public AdamWAmsGrad withLearningRate(Schedule schedule) {
         return new AdamWAmsGrad(schedule, rho1, rho2, epsilon, weightDecay);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static AdamWAmsGrad defaults() {
+        return (AdamWAmsGrad) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

@@ -59,4 +59,14 @@ public record AmsGrad(Schedule learningRate, double rho1, double rho2, double ep
     public AmsGrad withLearningRate(Schedule schedule) {
         return new AmsGrad(schedule, rho1, rho2, epsilon);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static AmsGrad defaults() {
+        return (AmsGrad) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

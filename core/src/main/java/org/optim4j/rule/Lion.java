@@ -57,4 +57,14 @@ public record Lion(Schedule learningRate, double rho1, double rho2, double weigh
     public Lion withLearningRate(Schedule schedule) {
         return new Lion(schedule, rho1, rho2, weightDecay);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static Lion defaults() {
+        return (Lion) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

@@ -52,4 +52,14 @@ public record Momentum(Schedule learningRate, double rho) implements UpdateRule 
     public Momentum withLearningRate(Schedule schedule) {
         return new Momentum(schedule, rho);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static Momentum defaults() {
+        return (Momentum) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

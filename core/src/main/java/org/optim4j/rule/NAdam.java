@@ -63,4 +63,14 @@ public record NAdam(Schedule learningRate, double rho1, double rho2, double epsi
     public NAdam withLearningRate(Schedule schedule) {
         return new NAdam(schedule, rho1, rho2, epsilon, momentumDecay);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static NAdam defaults() {
+        return (NAdam) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

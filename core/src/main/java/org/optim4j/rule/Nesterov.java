@@ -59,4 +59,14 @@ public record Nesterov(Schedule learningRate, double rho) implements UpdateRule 
     public Nesterov withLearningRate(Schedule schedule) {
         return new Nesterov(schedule, rho);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static Nesterov defaults() {
+        return (Nesterov) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

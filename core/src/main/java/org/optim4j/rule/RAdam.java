@@ -47,4 +47,14 @@ public record RAdam(Schedule learningRate, double rho1, double rho2, double epsi
     public RAdam withLearningRate(Schedule schedule) {
         return new RAdam(schedule, rho1, rho2, epsilon);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static RAdam defaults() {
+        return (RAdam) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

@@ -59,4 +59,14 @@ public record RmsProp(Schedule learningRate, double rho2, double epsilon) implem
     public RmsProp withLearningRate(Schedule schedule) {
         return new RmsProp(schedule, rho2, epsilon);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static RmsProp defaults() {
+        return (RmsProp) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

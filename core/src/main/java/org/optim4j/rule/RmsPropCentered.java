@@ -67,4 +67,14 @@ public record RmsPropCentered(Schedule learningRate, double rho2, double epsilon
     public RmsPropCentered withLearningRate(Schedule schedule) {
         return new RmsPropCentered(schedule, rho2, epsilon, momentum);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static RmsPropCentered defaults() {
+        return (RmsPropCentered) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

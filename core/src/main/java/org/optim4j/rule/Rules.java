@@ -88,6 +88,11 @@ public final class Rules {
         return t;
     }
 
+    /** {@link RuleBuilder} of the rule {@code id}: its defaults, any hyper-parameter set by name or alias. */
+    public static RuleBuilder builder(String id) {
+        return new RuleBuilder(type(id));
+    }
+
     /**
      * The rule {@code id} with the given values (by name or alias; the type's defaults for the rest).
      *
@@ -169,11 +174,11 @@ public final class Rules {
         }
     }
 
-    private static Schedule constant(Param p, double v) {
+    static Schedule constant(Param p, double v) {
         return p.name().equals(Params.LEARNING_RATE.name()) ? Schedule.constant(p.check(v)) : Params.fixed(p, v);
     }
 
-    private static Param param(RuleType type, String key) {
+    static Param param(RuleType type, String key) {
         for (Param p : type.params()) {
             if (p.answersTo(key)) {
                 return p;

@@ -41,4 +41,14 @@ public record Sgd(Schedule learningRate) implements UpdateRule {
     public Sgd withLearningRate(Schedule schedule) {
         return new Sgd(schedule);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static Sgd defaults() {
+        return (Sgd) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
 }

@@ -76,4 +76,24 @@ public record SgdTorch(Schedule learningRate, double momentum, double dampening,
     public SgdTorch withLearningRate(Schedule schedule) {
         return new SgdTorch(schedule, momentum, dampening, weightDecay, nesterov);
     }
+
+    /** This rule with every hyper-parameter at its default (docs/rules.md). */
+    public static SgdTorch defaults() {
+        return (SgdTorch) TYPE.defaults();
+    }
+
+    /** A builder from the defaults: any hyper-parameter by name or alias ({@link RuleBuilder}). */
+    public static RuleBuilder builder() {
+        return new RuleBuilder(TYPE);
+    }
+
+    /** {@link #defaults()} with Nesterov momentum ({@code sgd_torch_nesterov}). */
+    public static SgdTorch nesterovDefaults() {
+        return (SgdTorch) NESTEROV_TYPE.defaults();
+    }
+
+    /** {@link #builder()} with Nesterov momentum ({@code sgd_torch_nesterov}). */
+    public static RuleBuilder nesterovBuilder() {
+        return new RuleBuilder(NESTEROV_TYPE);
+    }
 }
