@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=${1:-3}
 layouts=${2:-16777216,256x65536,85054464,gpt12x768}
-jar="$here/target/optim4j-benchmarks.jar"
+jar="${BENCH_JAR:-$here/target/optim4j-benchmarks.jar}"
 for r in $(seq 1 "$rounds"); do
   echo "# round $r $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"
   java -Xmx8g -jar "$jar" '\.StepBenchmark\.step$' -p rule=adam -p backend=simd1,simd -p size="$layouts" \

@@ -9,6 +9,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.optim4j.backend.Backends;
+import org.optim4j.quant.Bf16Buffer;
+import org.optim4j.quant.CompressedBuffer;
+import org.optim4j.quant.CompressedKernel;
+import org.optim4j.quant.DynamicMap;
+import org.optim4j.quant.StateFormat;
+import org.optim4j.quant.StateMaps;
 import org.optim4j.internal.Check;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
@@ -88,6 +94,13 @@ import org.slf4j.LoggerFactory;
  * optimizers may be used by distinct threads at the same time, also on one shared backend instance.
  * Rules and schedules are immutable values and may be shared freely.
  *
+ * <h2>Compressed state</h2>
+ * {@link Builder#stateFormat(StateFormat)} stores the rules' state buffers as bfloat16 or 8-bit block-wise
+ * ({@link StateFormat}) on backends whose buffers are {@code float[]} ({@code scalar}, {@code simd}); the
+ * gradient-accumulation buffer stays float32. Arithmetic stays float32: a backend runs its fused kernel for the
+ * format when it has one ({@code key@bf16}, {@code key@int8}), else the float32 kernel block by block over decoded
+ * state ({@link CompressedKernel}, which is also the reference).
+ *
  * <h2>Lifecycle</h2>
  * {@link #close()} drops the optimizer's scratch buffers; afterwards step, load and {@link #newBuffer()} throw
  * {@link IllegalStateException}. The state stays readable (a last snapshot can still be taken). Closing does not
@@ -96,6 +109,11 @@ import org.slf4j.LoggerFactory;
 public final class Optimizer implements AutoCloseable {
     /** Default of {@link Builder#skipLogInterval(int)}. */
     public static final int DEFAULT_SKIP_LOG_INTERVAL = 1000;
+    /**
+     * The suffix of the key under which a backend registers a fused kernel's mixed-precision twin (bf16 or float32
+     * gradient, float32 master θ and its bf16 copy, state of any format): {@link CompressedKernel#mixed}.
+     */
+    public static final String MIXED = "@mixed";
     /** The name of the group of every parameter no {@link Builder#group} claims. */
     public static final String DEFAULT_GROUP = "default";
     /** The tensor name of an optimizer built without a layout. */
@@ -116,7 +134,13 @@ public final class Optimizer implements AutoCloseable {
     private final int skipLogInterval;
     private final AtomicReference<Thread> caller = new AtomicReference<>();
     private final boolean hasLookahead;
+    private final StateFormat stateFormat;
+    private final boolean stochasticRounding;
+    private final long roundingSeed;
     private Buffer gradientScratch;
+    /** True during {@link #stepMixed}, with its bf16 parameter copy (or null). */
+    private boolean mixed;
+    private Buffer mixedCopy;
     private Buffer pointScratch;
     private boolean closed;
 
@@ -138,10 +162,13 @@ public final class Optimizer implements AutoCloseable {
         }
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.skipLogInterval = b.skipLogInterval;
+        this.stateFormat = b.stateFormat;
+        this.stochasticRounding = b.stochasticRounding;
+        this.roundingSeed = b.roundingSeed;
         List<String> names = OptimizerSnapshot.stateNames(groups);
         List<Buffer> buffers = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            buffers.add(backend.allocate(parameterCount));
+        for (String name : names) {
+            buffers.add(allocateState(name, groups));
         }
         this.state = new OptimizerState(names, buffers);
         this.plans = new GroupPlan[groups.size()];
@@ -151,6 +178,30 @@ public final class Optimizer implements AutoCloseable {
             lookahead |= plans[i].lookahead != null;
         }
         this.hasLookahead = lookahead;
+    }
+
+    /** A zeroed state buffer in this optimizer's format (the accumulated gradient always in float32). */
+    private Buffer allocateState(String name, List<ParameterGroup> groups) {
+        if (stateFormat == StateFormat.FLOAT32 || name.equals(AccumulateGradients.STATE)) {
+            return backend.allocate(parameterCount);
+        }
+        if (!(backend.allocate(0) instanceof FloatArrayBuffer)) {
+            throw new IllegalArgumentException("stateFormat " + stateFormat.id() + " needs a backend whose buffers are "
+                    + "float[] (scalar, simd); backend '" + backend.name() + "' stores " + backend.allocate(0));
+        }
+        DynamicMap map = null;
+        for (ParameterGroup g : groups) {
+            for (Transform t : g.rule().transforms()) {
+                if (t.stateNames().contains(name)) {
+                    DynamicMap m = StateMaps.forState(t.id(), name);
+                    map = map == null || map == m ? m : DynamicMap.SIGNED; // two transforms disagree: signed
+                }
+            }
+        }
+        if (stochasticRounding && stateFormat == StateFormat.BF16) { // a seed per buffer: s and r draw apart
+            return new Bf16Buffer(parameterCount, true, roundingSeed * 31 + name.hashCode());
+        }
+        return CompressedBuffer.zeros(stateFormat, parameterCount, map == null ? DynamicMap.SIGNED : map);
     }
 
     /** A builder for an optimizer running {@code rule} (the default group's); set a parameter count or a layout. */
@@ -205,6 +256,11 @@ public final class Optimizer implements AutoCloseable {
 
     public NonFinitePolicy nonFinitePolicy() {
         return nonFinitePolicy;
+    }
+
+    /** How the state buffers are stored ({@link StateFormat#FLOAT32} unless the builder said otherwise). */
+    public StateFormat stateFormat() {
+        return stateFormat;
     }
 
     /** The step counter and state buffers (live). */
@@ -290,6 +346,68 @@ public final class Optimizer implements AutoCloseable {
             throw new IllegalArgumentException("parameters and gradient are the same array; they must be distinct");
         }
         return step(FloatArrayBuffer.wrap(parameters), FloatArrayBuffer.wrap(gradient));
+    }
+
+    /**
+     * A mixed-precision step: the gradient in bf16 (or float32), the float32 master parameters updated, and the
+     * bf16 copy of the parameters (what the forward pass reads) written in the same pass, θ rounded to nearest even.
+     * The rule's state is stored in this optimizer's {@link #stateFormat()}. Heap backends only (scalar, simd); the
+     * kernel is the float32 one run block by block ({@link CompressedKernel}), so the steps equal, bit for bit, a
+     * float32-gradient step on the decoded gradient followed by rounding θ to bf16.
+     *
+     * @param parametersCopy a bf16 ({@link Bf16Buffer}) or float16 ({@link org.optim4j.quant.Fp16Buffer}) buffer of the
+     *                       parameters' length, or null to skip the copy (float16: with
+     *                       {@link DynamicLossScale})
+     * @return as {@link #step(Buffer, Buffer)}
+     * @throws IllegalArgumentException as {@link #step(Buffer, Buffer)}, or if the master parameters are not
+     *                                  {@code float[]}, the gradient is neither float32 heap nor bf16, or the copy
+     *                                  has another length
+     */
+    public boolean stepMixed(Buffer parameters, Buffer gradient, Buffer parametersCopy) {
+        enter();
+        try {
+            checkBuffer("parameters", parameters);
+            if (!(parameters instanceof FloatArrayBuffer)) {
+                throw new IllegalArgumentException("mixed precision needs float[] master parameters (scalar, simd), "
+                        + "got " + parameters);
+            }
+            if (!(gradient instanceof Bf16Buffer)) {
+                checkBuffer("gradient", gradient);
+            } else if (gradient.length() != parameterCount) {
+                throw new IllegalArgumentException("gradient has length " + gradient.length()
+                        + " but this optimizer updates " + parameterCount + " parameters");
+            }
+            if (parametersCopy != null && !(parametersCopy instanceof Bf16Buffer)
+                    && !(parametersCopy instanceof org.optim4j.quant.Fp16Buffer)) {
+                throw new IllegalArgumentException("parametersCopy must be a Bf16Buffer or an Fp16Buffer, got "
+                        + parametersCopy);
+            }
+            if (parametersCopy != null && parametersCopy.length() != parameterCount) {
+                throw new IllegalArgumentException("parametersCopy has length " + parametersCopy.length()
+                        + " but this optimizer updates " + parameterCount + " parameters");
+            }
+            if (parametersCopy != null && (parametersCopy == gradient || state.buffers().contains(parametersCopy))) {
+                throw new IllegalArgumentException("parametersCopy is the gradient or a state buffer; pass a buffer of "
+                        + "your own");
+            }
+            checkDistinct(parameters, gradient);
+            for (GroupPlan p : plans) { // a look-ahead rule runs in its reparametrised form, as step(Buffer, Buffer)
+                if (p.accumulator != null) {
+                    throw new IllegalArgumentException("rule '" + p.group.rule().id() + "': mixed precision is not "
+                            + "combined with gradient accumulation");
+                }
+            }
+            mixedCopy = parametersCopy;
+            mixed = true;
+            try {
+                return run(parameters, gradient, null, false);
+            } finally {
+                mixed = false;
+                mixedCopy = null;
+            }
+        } finally {
+            exit();
+        }
     }
 
     /**
@@ -516,7 +634,8 @@ public final class Optimizer implements AutoCloseable {
             if (check || (p.leadingScalers > 0 && p.accumulator == null)) {
                 double sum = 0;
                 for (int r = 0; r < p.from.length; r++) {
-                    sum += backend.sumOfSquares(gradient, p.from[r], p.to[r]);
+                    sum += gradient instanceof Bf16Buffer h ? h.sumOfSquares(p.from[r], p.to[r])
+                            : backend.sumOfSquares(gradient, p.from[r], p.to[r]);
                 }
                 finite &= Double.isFinite(sum);
                 if (p.accumulator == null) {
@@ -674,7 +793,8 @@ public final class Optimizer implements AutoCloseable {
     @Override
     public String toString() {
         String rules = Arrays.stream(plans).map(p -> p.group.rule().toString()).reduce((a, b) -> a + ", " + b).orElse("");
-        return "Optimizer[" + rules + " on " + backend.name() + ", " + parameterCount + " parameters, step "
+        return "Optimizer[" + rules + " on " + backend.name() + ", " + parameterCount + " parameters"
+                + (stateFormat == StateFormat.FLOAT32 ? "" : ", " + stateFormat.id() + " state") + ", step "
                 + state.step() + ", " + nonFinitePolicy + (closed ? ", closed" : "") + "]";
     }
 
@@ -704,6 +824,10 @@ public final class Optimizer implements AutoCloseable {
         final String description;
         /** The first pass of a chain with a per-tensor reduction (LAMB's trust ratio), or null. */
         final PerTensorPass perTensor;
+        /** The fused kernel's float32 key (whole chain or fused tail), or null when composed: for mixed precision. */
+        final KernelKey float32Key;
+        private Kernel mixedKernel;
+        private Buffer[] mixedArgs;
         // Look-ahead form (Nesterov's spec form), or null.
         final Kernel lookahead;
         final List<Transform> atPointChain;
@@ -747,6 +871,12 @@ public final class Optimizer implements AutoCloseable {
                             + "chain (its input is then the gradient)");
                 }
             }
+            if (perTensor >= 0 && stateFormat != StateFormat.FLOAT32) {
+                // Pass 1 of a per-tensor reduction replays the chain on float32 state; over compressed state its
+                // equality with pass 2 is not established (not tested), so the combination is refused.
+                throw new IllegalArgumentException("rule '" + group.rule().id() + "' has a per-tensor reduction ('"
+                        + chain.get(perTensor).id() + "'), which needs stateFormat f32, got " + stateFormat.id());
+            }
             this.perTensor = perTensor >= 0 ? new PerTensorPass(chain, perTensor, group.ranges()) : null;
             this.leadingScalers = lead;
             this.leadAt = new int[lead];
@@ -755,20 +885,23 @@ public final class Optimizer implements AutoCloseable {
             }
             this.scalars = Chains.newScalars(chain);
             List<Transform> tail = chain.subList(lead, chain.size());
-            KernelKey key = KernelKey.of(chain);
+            KernelKey key = stateFormat.key(KernelKey.of(chain));
             Kernel fusedWhole = backend.kernel(key).orElse(null);
             Kernel fusedTail = lead > 0 && !tail.isEmpty() && backend.scalesGradient() && perTensor < 0
-                    ? backend.kernel(KernelKey.of(tail)).orElse(null) : null;
+                    ? backend.kernel(stateFormat.key(KernelKey.of(tail))).orElse(null) : null;
             if (fusedWhole != null) {
                 kernel = fusedWhole;
+                float32Key = KernelKey.of(chain);
                 tailScalars = null;
                 description = key + " (fused)";
             } else if (fusedTail != null) {
                 kernel = fusedTail;
+                float32Key = KernelKey.of(tail);
                 tailScalars = Chains.newScalars(tail);
-                description = key + " (fused " + KernelKey.of(tail) + ", leading reduction as gradient scale)";
+                description = key + " (fused " + stateFormat.key(KernelKey.of(tail)) + ", leading reduction as gradient scale)";
             } else {
-                kernel = backend.composed(org.optim4j.spi.ComposedKernel.of(chain));
+                kernel = backend.composed(compressed(org.optim4j.spi.ComposedKernel.of(chain), chain, false));
+                float32Key = null;
                 tailScalars = null;
                 description = key + " (composed)";
                 if (!backend.kernelKeys().isEmpty() && loggedFallbacks.add(backend.name() + "/" + key)) {
@@ -806,16 +939,27 @@ public final class Optimizer implements AutoCloseable {
             if (la >= 0) {
                 List<Transform> twin = new ArrayList<>(chain);
                 twin.set(la, chain.get(la).lookahead().orElseThrow().atPoint());
-                lookahead = Chains.lookaheadKernel(backend, chain);
+                lookahead = backend.kernel(stateFormat.key(KernelKey.lookahead(chain))).orElseGet(() -> backend.composed(
+                        compressed(org.optim4j.spi.ComposedKernel.lookahead(chain), chain, true)));
                 atPointChain = List.copyOf(twin);
                 atPointScalars = Chains.newScalars(atPointChain);
-                atPointKernel = Chains.stepKernel(backend, atPointChain);
+                atPointKernel = backend.kernel(stateFormat.key(KernelKey.of(atPointChain))).orElseGet(() -> backend.composed(
+                        compressed(org.optim4j.spi.ComposedKernel.of(atPointChain), atPointChain, false)));
             } else {
                 lookahead = null;
                 atPointChain = null;
                 atPointScalars = null;
                 atPointKernel = null;
             }
+        }
+
+        /** {@code k} itself for float32 state, else {@code k} run block by block over decoded state. */
+        private Kernel compressed(Kernel k, List<Transform> chain, boolean isLookahead) {
+            if (stateFormat == StateFormat.FLOAT32) {
+                return k;
+            }
+            int states = Chains.stateCount(chain);
+            return isLookahead ? CompressedKernel.lookahead(k, states) : CompressedKernel.step(k, states);
         }
 
         /** Computes this step's scalars (checking scheduled values): the first thing a step does, before any write. */
@@ -954,8 +1098,26 @@ public final class Optimizer implements AutoCloseable {
                 k = kernel;
                 s = scalars;
             }
-            args[0] = theta;
-            args[1] = gradient;
+            Buffer[] a = args;
+            if (mixed) {
+                if (mixedKernel == null) { // the backend's fused mixed kernel (key@mixed), else composed, block by block
+                    Kernel fused = float32Key == null ? null
+                            : backend.kernel(new KernelKey(float32Key.value() + MIXED)).orElse(null);
+                    if (float32Key != null && fused == null) {
+                        throw new IllegalArgumentException("backend '" + backend.name() + "' has a fused kernel for "
+                                + float32Key + " but none for mixed precision (" + float32Key + MIXED + ")");
+                    }
+                    mixedKernel = fused != null ? fused : backend.composed(
+                            CompressedKernel.mixed(org.optim4j.spi.ComposedKernel.of(chain), args.length - 2));
+                    mixedArgs = new Buffer[args.length + 1];
+                }
+                k = mixedKernel;
+                System.arraycopy(args, 2, mixedArgs, 2, args.length - 2);
+                a = mixedArgs;
+                a[args.length] = mixedCopy;
+            }
+            a[0] = theta;
+            a[1] = gradient;
             try {
                 if (perTensor != null) {
                     // Pass 1 writes nothing; only once every tensor's norms are known does pass 2 write.
@@ -964,11 +1126,14 @@ public final class Optimizer implements AutoCloseable {
                     return;
                 }
                 for (int r = 0; r < from.length; r++) {
-                    k.apply(s, args, from[r], to[r]);
+                    k.apply(s, a, from[r], to[r]);
                 }
             } finally {
-                args[0] = null;
-                args[1] = null;
+                a[0] = null;
+                a[1] = null;
+                if (mixed) {
+                    a[args.length] = null;
+                }
             }
         }
     }
@@ -1056,6 +1221,9 @@ public final class Optimizer implements AutoCloseable {
         private int parameterCount = -1;
         private ParameterSet layout;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.FAIL;
+        private StateFormat stateFormat = StateFormat.FLOAT32;
+        private boolean stochasticRounding;
+        private long roundingSeed;
         private int skipLogInterval = DEFAULT_SKIP_LOG_INTERVAL;
         private final List<PendingGroup> groups = new ArrayList<>();
 
@@ -1117,6 +1285,26 @@ public final class Optimizer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How the rules' state buffers are stored: {@link StateFormat#FLOAT32} (the default), {@code BF16} or
+         * {@code INT8} (compressed formats need a backend whose buffers are {@code float[]}: scalar, simd).
+         */
+        public Builder stateFormat(StateFormat format) {
+            this.stateFormat = Check.notNull("stateFormat", format);
+            return this;
+        }
+
+        /**
+         * bf16 state rounded stochastically at each step instead of to nearest even, reproducibly from
+         * {@code seed} (the random number of an element depends on the seed, the state buffer, the step and the
+         * element's index, not on threads). Only with {@link StateFormat#BF16}; checked at {@link #build()}.
+         */
+        public Builder stochasticRounding(long seed) {
+            this.stochasticRounding = true;
+            this.roundingSeed = seed;
+            return this;
+        }
+
         /** Under {@code SKIP_STEP}, log the 1st skip and then one in every {@code n} (≥ 1); default {@value Optimizer#DEFAULT_SKIP_LOG_INTERVAL}. */
         public Builder skipLogInterval(int n) {
             if (n < 1) {
@@ -1133,6 +1321,9 @@ public final class Optimizer implements AutoCloseable {
         public Optimizer build() {
             if (parameterCount < 0) {
                 throw new IllegalArgumentException("parameterCount must be set (>= 0) before build()");
+            }
+            if (stochasticRounding && stateFormat != StateFormat.BF16) {
+                throw new IllegalArgumentException("stochasticRounding needs stateFormat bf16, got " + stateFormat.id());
             }
             return new Optimizer(this);
         }

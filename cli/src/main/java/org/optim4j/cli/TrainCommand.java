@@ -16,6 +16,7 @@ import org.optim4j.NonFiniteGradientException;
 import org.optim4j.NonFinitePolicy;
 import org.optim4j.Optimizer;
 import org.optim4j.checkpoint.Checkpoint;
+import org.optim4j.quant.StateFormat;
 import org.optim4j.backend.Backends;
 import org.optim4j.network.Activation;
 import org.optim4j.network.Engine;
@@ -203,6 +204,23 @@ final class TrainCommand implements Callable<Integer> {
                     + "skipped and go on).")
     String nonFinite;
 
+    @Option(names = "--state", paramLabel = "FORMAT",
+            description = "How the optimizer stores its state (s, r): f32 (default), bf16 (bfloat16, rounded to "
+                    + "nearest even) or int8 (8-bit block-wise, Dettmers et al. 2022); arithmetic stays float32. "
+                    + "Compressed state needs a heap backend (simd, scalar). With --resume, the checkpoint's format "
+                    + "unless given.")
+    String stateFormat;
+
+    /** The format of a resumed checkpoint's state (f32 when it has none compressed), or null without --resume. */
+    private StateFormat resumedFormat;
+
+    private StateFormat stateFormat() {
+        if (stateFormat != null) {
+            return StateFormat.parse(stateFormat);
+        }
+        return resumedFormat != null ? resumedFormat : StateFormat.FLOAT32;
+    }
+
     @Option(names = "--checkpoint", paramLabel = "FILE",
             description = "After every epoch, save θ and the complete optimizer state to FILE (atomically: a crash "
                     + "leaves the previous checkpoint). Not with --compare.")
@@ -240,6 +258,8 @@ final class TrainCommand implements Callable<Integer> {
         List<UpdateRule> rules = new ArrayList<>();
         if (resumed != null) {
             rules.add(resumedRule(resumed.rule()));
+            resumedFormat = resumed.snapshot().state().values().stream().map(org.optim4j.state.BufferData::format)
+                    .filter(f -> f != StateFormat.FLOAT32).findFirst().orElse(StateFormat.FLOAT32);
         } else if (compare) {
             for (String id : compareRules != null ? compareRules : RULES) {
                 rules.add(ruleFor(id));
@@ -399,6 +419,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!nonFinite.equals("fail") && !nonFinite.equals("skip")) {
             throw new ParameterException(spec.commandLine(), "--non-finite must be fail or skip, got '" + nonFinite + "'");
+        }
+        try {
+            if (stateFormat != null) {
+                StateFormat.parse(stateFormat);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--state: " + e.getMessage());
         }
         if (classes != null && classes < 1) {
             throw new ParameterException(spec.commandLine(), "--classes must be >= 1, got " + classes);
@@ -744,7 +771,8 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             builder.parameterCount(arch.parameterCount());
         }
-        Optimizer optimizer = builder.nonFinitePolicy(nonFinite.equals("skip") ? NonFinitePolicy.SKIP_STEP : NonFinitePolicy.FAIL).build();
+        Optimizer optimizer = builder.nonFinitePolicy(nonFinite.equals("skip") ? NonFinitePolicy.SKIP_STEP : NonFinitePolicy.FAIL)
+                .stateFormat(stateFormat()).build();
         Buffer theta = optimizer.newBuffer();
         mlp.initialise(theta, seed);
         Trainer.NesterovForm form = nesterovForm.equals("spec")

@@ -223,6 +223,30 @@ class TrainCommandTest {
                 truncated.err());
     }
 
+    /** --state stores the optimizer state compressed; a checkpoint keeps it so, and a resume continues exactly. */
+    @Test
+    void compressedStateTrainsCheckpointsAndResumesExactly(@TempDir Path dir) throws IOException {
+        for (String format : new String[] {"bf16", "int8"}) {
+            String[] common = {"train", "--rule", "adam", "--hidden", "16", "--no-progress", "--warmup-epochs", "0",
+                    "--backend", "simd", "--seed", "7", "--state", format};
+            Path wholeFile = dir.resolve(format + "-whole.ckpt");
+            Result whole = run(concat(common, "--epochs", "3", "--checkpoint", wholeFile.toString()));
+            assertEquals(0, whole.exitCode(), whole.err());
+            Path file = dir.resolve(format + ".ckpt");
+            assertEquals(0, run(concat(common, "--epochs", "1", "--checkpoint", file.toString())).exitCode());
+            Path resumedFile = dir.resolve(format + "-resumed.ckpt");
+            Result second = run("train", "--hidden", "16", "--no-progress", "--warmup-epochs", "0", "--backend", "simd",
+                    "--seed", "7", "--epochs", "3", "--resume", file.toString(), "--checkpoint", resumedFile.toString());
+            assertEquals(0, second.exitCode(), second.err());
+            Checkpoint resumed = Checkpoint.read(resumedFile);
+            assertEquals(Checkpoint.read(wholeFile), resumed, format + ": the resumed run is the uninterrupted one");
+            assertEquals(format, resumed.snapshot().state("s").format().id(), "state stays " + format);
+        }
+        Result bad = run("train", "--state", "fp8", "--epochs", "1");
+        assertEquals(2, bad.exitCode(), bad.err());
+        assertTrue(bad.err().contains("--state") && bad.err().contains("'fp8'"), bad.err());
+    }
+
     /**
      * A plateau schedule is fed each epoch's training loss; its state goes into the checkpoint, so a resumed run
      * reduces the rate exactly when the uninterrupted one does. A join of warm-up and cosine is taken as is.

@@ -19,6 +19,11 @@ import org.optim4j.io.AtomicFile;
 import org.optim4j.io.LittleEndianBytes;
 import org.optim4j.io.LittleEndianChannelReader;
 import org.optim4j.io.LittleEndianChannelWriter;
+import org.optim4j.quant.Bf16Buffer;
+import org.optim4j.quant.CompressedBuffer;
+import org.optim4j.quant.DynamicMap;
+import org.optim4j.quant.Int8BlockBuffer;
+import org.optim4j.quant.StateFormat;
 import org.optim4j.rule.Rules;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.schedule.Schedule;
@@ -49,6 +54,8 @@ import org.optim4j.transform.Params;
 final class CheckpointFormat {
     static final byte[] MAGIC = "OPTIM4JC".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 2;
+    /** Version 2 plus compressed buffers (precision codes 3 and 4); written only when a buffer is compressed. */
+    static final int VERSION_3 = 3;
     /** The first format (one rule, no layout), still read. */
     static final int VERSION_1 = 1;
     static final int HEADER_BYTES = 8 + 4 + 8;
@@ -58,6 +65,10 @@ final class CheckpointFormat {
     static final byte ROLE_PARAMETERS = 1;
     static final byte PRECISION_FLOAT32 = 1;
     static final byte PRECISION_FLOAT64 = 2;
+    static final byte PRECISION_BF16 = 3;
+    static final byte PRECISION_INT8_BLOCKWISE = 4;
+    static final byte MAP_DYNAMIC_SIGNED = 0;
+    static final byte MAP_DYNAMIC_UNSIGNED = 1;
 
 
     private CheckpointFormat() {
@@ -69,9 +80,12 @@ final class CheckpointFormat {
         byte[] meta = metadata(cp);
         long bodyLength = meta.length + 2L;
         List<String> names = cp.stateNames();
+        boolean compressed = false;
         for (int i = 0; i < names.size(); i++) {
             bodyLength += bufferBytes(names.get(i), cp.stateBuffer(i));
+            compressed |= cp.stateBuffer(i).format() != StateFormat.FLOAT32;
         }
+        int version = compressed ? VERSION_3 : VERSION;
         if (cp.hasParameters()) {
             bodyLength += bufferBytes(Checkpoint.PARAMETERS_NAME, cp.parameters());
         }
@@ -79,7 +93,7 @@ final class CheckpointFormat {
         AtomicFile.write(file, ch -> {
             LittleEndianChannelWriter out = new LittleEndianChannelWriter(ch);
             out.bytes(MAGIC);
-            out.u32(VERSION);
+            out.u32(version);
             out.u64(total - HEADER_BYTES - TRAILER_BYTES);
             out.bytes(meta);
             out.u16(names.size() + (cp.hasParameters() ? 1 : 0));
@@ -137,13 +151,39 @@ final class CheckpointFormat {
     }
 
     private static long bufferBytes(String name, BufferData data) {
-        int element = data.precision() == Buffer.Precision.FLOAT32 ? 4 : 8;
-        return 1 + 2 + name.getBytes(StandardCharsets.UTF_8).length + 1 + 4 + (long) element * data.length();
+        long head = 1 + 2 + name.getBytes(StandardCharsets.UTF_8).length + 1 + 4;
+        return switch (data.format()) {
+            case BF16 -> head + 2L * data.length();
+            case INT8 -> head + 1 + 4 + 4L * data.compressedUnsafe().blocks() + data.length();
+            case FLOAT32 -> head + (data.precision() == Buffer.Precision.FLOAT32 ? 4L : 8L) * data.length();
+        };
     }
 
     private static void writeBuffer(LittleEndianChannelWriter out, byte role, String name, BufferData data) throws IOException {
         out.u8(role);
         out.string(name);
+        if (data.compressedUnsafe() instanceof Bf16Buffer b) {
+            out.u8(PRECISION_BF16);
+            out.u32(data.length());
+            byte[] raw = new byte[2 * b.length()]; // u16 little-endian per element
+            char[] a = b.array();
+            for (int i = 0; i < a.length; i++) {
+                int bits = a[i];
+                raw[2 * i] = (byte) bits;
+                raw[2 * i + 1] = (byte) (bits >>> 8);
+            }
+            out.bytes(raw);
+            return;
+        }
+        if (data.compressedUnsafe() instanceof Int8BlockBuffer q) {
+            out.u8(PRECISION_INT8_BLOCKWISE);
+            out.u32(data.length());
+            out.u8(q.map().signed() ? MAP_DYNAMIC_SIGNED : MAP_DYNAMIC_UNSIGNED);
+            out.u32(StateFormat.BLOCK);
+            out.floats(q.absmax());
+            out.bytes(q.codes());
+            return;
+        }
         out.u8(data.precision() == Buffer.Precision.FLOAT32 ? PRECISION_FLOAT32 : PRECISION_FLOAT64);
         out.u32(data.length());
         if (data.precision() == Buffer.Precision.FLOAT32) {
@@ -173,9 +213,9 @@ final class CheckpointFormat {
                 throw new CheckpointException(file, "not an optim4j checkpoint (the file does not start with \"OPTIM4JC\")");
             }
             int version = header.getInt();
-            if (version != VERSION && version != VERSION_1) {
+            if (version != VERSION && version != VERSION_1 && version != VERSION_3) {
                 throw new CheckpointException(file, "format version " + Integer.toUnsignedString(version)
-                        + " is not supported; this reader supports versions " + VERSION_1 + " and " + VERSION);
+                        + " is not supported; this reader supports versions " + VERSION_1 + " to " + VERSION_3);
             }
             long bodyLength = header.getLong();
             long expected = HEADER_BYTES + bodyLength + TRAILER_BYTES;
@@ -346,8 +386,37 @@ final class CheckpointFormat {
                 data = BufferData.wrapFloats(in.floats(length));
             } else if (precision == PRECISION_FLOAT64) {
                 data = BufferData.wrapDoubles(in.doubles(length));
+            } else if (precision == PRECISION_BF16) {
+                Bf16Buffer b = new Bf16Buffer(length);
+                byte[] raw = in.bytes(2 * length);
+                char[] a = b.array();
+                for (int k = 0; k < length; k++) {
+                    a[k] = (char) ((raw[2 * k] & 0xFF) | (raw[2 * k + 1] & 0xFF) << 8);
+                }
+                data = BufferData.wrapCompressed(b);
+            } else if (precision == PRECISION_INT8_BLOCKWISE) {
+                int map = in.u8();
+                int block = in.i32();
+                if (map != MAP_DYNAMIC_SIGNED && map != MAP_DYNAMIC_UNSIGNED) {
+                    throw new IllegalArgumentException("buffer '" + name + "' has unknown int8 map code " + map);
+                }
+                if (block != StateFormat.BLOCK) {
+                    throw new IllegalArgumentException("buffer '" + name + "' has int8 block size " + block
+                            + "; this reader supports " + StateFormat.BLOCK);
+                }
+                Int8BlockBuffer q = new Int8BlockBuffer(length, map == MAP_DYNAMIC_SIGNED ? DynamicMap.SIGNED
+                        : DynamicMap.UNSIGNED);
+                float[] absmax = in.floats(q.absmax().length);
+                System.arraycopy(absmax, 0, q.absmax(), 0, absmax.length);
+                byte[] codes = in.bytes(length);
+                System.arraycopy(codes, 0, q.codes(), 0, length);
+                data = BufferData.wrapCompressed(q);
             } else {
                 throw new IllegalArgumentException("buffer '" + name + "' has unknown precision code " + precision);
+            }
+            if (role == ROLE_PARAMETERS && data.format() != StateFormat.FLOAT32) {
+                throw new IllegalArgumentException("the parameter buffer is stored compressed (" + data.format().id()
+                        + "); parameters are float32 or float64");
             }
             if (role == ROLE_STATE && !state.containsKey(name)) {
                 state.put(name, data);

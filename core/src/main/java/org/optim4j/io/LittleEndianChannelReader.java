@@ -132,6 +132,21 @@ public final class LittleEndianChannelReader {
         return a;
     }
 
+    /** {@code n} raw bytes. */
+    public byte[] bytes(int n) throws IOException {
+        if (n > remaining()) {
+            throw new IllegalArgumentException(n + " bytes do not fit in the rest of the file");
+        }
+        byte[] a = new byte[n];
+        for (int off = 0; off < n; ) {
+            need(1);
+            int k = Math.min(buf.remaining(), n - off);
+            buf.get(a, off, k);
+            off += k;
+        }
+        return a;
+    }
+
     public double[] doubles(int n) throws IOException {
         if (8L * n > remaining()) {
             throw new IllegalArgumentException(n + " float64 values do not fit in the rest of the file");

@@ -388,6 +388,9 @@ class BackendParityTest {
         backends.addAll(EXTRA);
         for (Backend b : backends) {
             for (KernelKey key : b.kernelKeys()) {
+                if (key.value().contains("@")) {
+                    continue; // kernels over compressed state and mixed precision: CompressedStateParityTest
+                }
                 assertTrue(covered.contains(key), "backend " + label(b) + " registers a fused kernel for " + key
                         + " that no parity configuration exercises");
             }

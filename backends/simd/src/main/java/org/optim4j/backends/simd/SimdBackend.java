@@ -13,6 +13,8 @@ import org.optim4j.rule.Nesterov;
 import org.optim4j.rule.RmsProp;
 import org.optim4j.rule.Sgd;
 import org.optim4j.rule.UpdateRule;
+import org.optim4j.quant.CompressedKernel;
+import org.optim4j.quant.StateFormat;
 import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.FloatArrayBuffer;
@@ -127,6 +129,8 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
         put(new Lion(ANY_RATE, 0, 0, 0), SimdKernels::lion);
         put(new RmsPropCentered(ANY_RATE, 0, 1, 0), SimdKernels::rmsPropCentered);
         put(new RmsPropCentered(ANY_RATE, 0, 1, 0.5), SimdKernels::rmsPropCenteredMomentum);
+        registerCompressed(KernelKey.lookahead(nesterov.transforms()), SimdKernels::nesterovLookahead,
+                nesterov.stateNames().size(), true);
     }
 
     /** The thread count of {@value #THREADS_PROPERTY}, or every processor when unset or not a positive integer. */
@@ -154,16 +158,76 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
 
     private void put(UpdateRule rule, Kernel rangeKernel) {
         register(KernelKey.of(rule), split(rangeKernel));
+        registerCompressed(KernelKey.of(rule), rangeKernel, rule.stateNames().size(), false);
+    }
+
+    /**
+     * The kernels of {@code key} over bf16 and int8 state: the float32 range kernel block by block over decoded
+     * state ({@link CompressedKernel}, the reference's own wrapper, so the same bits as the reference's wrapper
+     * around the same float32 arithmetic), split across threads at block boundaries.
+     */
+    private void registerCompressed(KernelKey key, Kernel rangeKernel, int states, boolean lookahead) {
+        for (StateFormat f : new StateFormat[] {StateFormat.BF16, StateFormat.INT8}) {
+            CompressedKernel k = lookahead ? CompressedKernel.lookahead(rangeKernel, states)
+                    : CompressedKernel.step(rangeKernel, states);
+            register(f.key(key), splitBlocks(k));
+        }
+        if (!lookahead) { // mixed precision: bf16 gradient in, float32 master and its bf16 copy out, any state format
+            register(new KernelKey(key.value() + org.optim4j.Optimizer.MIXED),
+                    splitBlocks(CompressedKernel.mixed(rangeKernel, states)));
+        }
     }
 
     private Kernel split(Kernel rangeKernel) {
         return (scalars, buffers, from, to) -> splitter.run(rangeKernel, scalars, buffers, from, to);
     }
 
-    /** A composed chain is element-wise too: split it like a fused kernel. */
+    /**
+     * Splits a kernel over compressed state at {@link StateFormat#BLOCK block} boundaries (a block is decoded and
+     * encoded whole, so two threads must never share one): the splitter cuts the block-rounded range anywhere, and
+     * each block is run by the part that holds its first element, clipped to {@code [from, to)}.
+     */
+    private Kernel splitBlocks(Kernel blockKernel) {
+        return (scalars, buffers, from, to) -> {
+            if (from >= to) {
+                return;
+            }
+            BlockParts parts = blockParts.get();
+            parts.kernel = blockKernel;
+            parts.from = from;
+            parts.to = to;
+            int b0 = from / StateFormat.BLOCK, b1 = (to + StateFormat.BLOCK - 1) / StateFormat.BLOCK;
+            try {
+                splitter.run(parts, scalars, buffers, b0 * StateFormat.BLOCK, b1 * StateFormat.BLOCK);
+            } finally {
+                parts.kernel = null;
+            }
+        };
+    }
+
+    /** Per calling thread: the block kernel and range of the current call (read by the parts' threads). */
+    private final ThreadLocal<BlockParts> blockParts = ThreadLocal.withInitial(BlockParts::new);
+
+    private static final class BlockParts implements Kernel {
+        Kernel kernel;
+        int from;
+        int to;
+
+        @Override
+        public void apply(org.optim4j.spi.StepScalars s, Buffer[] b, int lo, int hi) {
+            int first = (lo + StateFormat.BLOCK - 1) / StateFormat.BLOCK * StateFormat.BLOCK;
+            int last = (hi + StateFormat.BLOCK - 1) / StateFormat.BLOCK * StateFormat.BLOCK;
+            int start = Math.max(from, first), end = Math.min(to, last);
+            if (start < end) {
+                kernel.apply(s, b, start, end);
+            }
+        }
+    }
+
+    /** A composed chain is element-wise too: split it like a fused kernel (over compressed state, by whole blocks). */
     @Override
     public Kernel composed(Kernel composedKernel) {
-        return split(composedKernel);
+        return composedKernel instanceof CompressedKernel ? splitBlocks(composedKernel) : split(composedKernel);
     }
 
     /** Every fused kernel here multiplies g by the gradient scale (or folds it into α). */
