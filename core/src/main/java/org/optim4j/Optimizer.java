@@ -366,6 +366,13 @@ public final class Optimizer implements AutoCloseable {
     public boolean stepMixed(Buffer parameters, Buffer gradient, Buffer parametersCopy) {
         enter();
         try {
+            for (GroupPlan p : plans) {
+                if (p.perTensor != null) {
+                    // Its first pass reads a float32 gradient buffer; not wired for a bf16 gradient (not tested).
+                    throw new IllegalArgumentException("rule '" + p.group.rule().id() + "' has a per-tensor reduction,"
+                            + " which stepMixed does not support; use step with a float32 gradient");
+                }
+            }
             checkBuffer("parameters", parameters);
             if (!(parameters instanceof FloatArrayBuffer)) {
                 throw new IllegalArgumentException("mixed precision needs float[] master parameters (scalar, simd), "

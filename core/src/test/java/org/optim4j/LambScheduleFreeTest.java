@@ -230,4 +230,17 @@ class LambScheduleFreeTest {
         a.scalars(3, x, 0);
         assertArrayEquals(x, y);
     }
+
+    /** Found merging issue 14: pass 1 of a per-tensor reduction is only shown equal to pass 2 over float32 state. */
+    @Test
+    void aPerTensorReductionOverCompressedStateIsRefusedWhenBuilt() {
+        for (org.optim4j.quant.StateFormat format : List.of(org.optim4j.quant.StateFormat.BF16,
+                org.optim4j.quant.StateFormat.INT8)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizer
+                    .builder(Lamb.defaults()).backend(new ScalarBackend()).parameterCount(16).stateFormat(format)
+                    .build());
+            assertEquals("rule 'lamb' has a per-tensor reduction ('scale_by_trust_ratio'), which needs stateFormat"
+                    + " f32, got " + format.id(), e.getMessage());
+        }
+    }
 }

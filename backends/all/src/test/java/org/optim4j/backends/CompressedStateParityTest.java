@@ -49,6 +49,32 @@ import org.optim4j.transform.Transform;
  * </ol>
  */
 class CompressedStateParityTest {
+    /**
+     * The registry's configurations but those with a per-tensor reduction (LAMB): compressed state and stepMixed
+     * refuse them ({@link #perTensorReductionsAreRefused}).
+     */
+    static final List<Config> COMPRESSIBLE = BackendParityTest.REGISTRY.stream().filter(c -> c.rule().transforms()
+            .stream().noneMatch(t -> t.reduction() == Transform.Reduction.PER_TENSOR_NORMS)).toList();
+
+    @Test
+    void perTensorReductionsAreRefused() {
+        List<Config> refused = BackendParityTest.REGISTRY.stream().filter(c -> !COMPRESSIBLE.contains(c)).toList();
+        assertTrue(!refused.isEmpty(), "the registry has no per-tensor reduction to refuse");
+        for (Config c : refused) {
+            for (StateFormat f : FORMATS) {
+                assertThrows(IllegalArgumentException.class, () -> start(SIMD.get(0), c, 4097, f), c.label());
+            }
+            Run r = start(SIMD.get(0), c, 4097, StateFormat.FLOAT32);
+            float[] before = r.theta().toFloatArray();
+            org.optim4j.quant.Bf16Buffer g16 = new org.optim4j.quant.Bf16Buffer(4097);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> r.opt().stepMixed(r.theta(), g16, null), c.label());
+            assertTrue(e.getMessage().contains("stepMixed does not support"), e.getMessage());
+            assertArrayEquals(before, r.theta().toFloatArray(), "nothing modified");
+            assertEquals(0, r.opt().state().step());
+        }
+    }
+
     static final StateFormat[] FORMATS = {StateFormat.BF16, StateFormat.INT8};
     static final int[] SIZES = {1, 17, 2049, 4097, 65537};
     static final List<SimdBackend> SIMD = List.of(new SimdBackend(1), new SimdBackend(2, 128), new SimdBackend(3, 128));
@@ -88,7 +114,7 @@ class CompressedStateParityTest {
 
     @TestFactory
     Stream<DynamicNode> aCompressedStepIsTheFloat32StepOnDecodedStateThenEncodedBitForBit() {
-        return BackendParityTest.REGISTRY.stream().map(c -> DynamicContainer.dynamicContainer(c.label(),
+        return COMPRESSIBLE.stream().map(c -> DynamicContainer.dynamicContainer(c.label(),
                 Arrays.stream(FORMATS).flatMap(f -> SIMD.stream().map(b -> DynamicTest.dynamicTest(
                         f.id() + " " + b, () -> {
                             for (int size : new int[] {17, 4097, 65537}) {
@@ -123,7 +149,7 @@ class CompressedStateParityTest {
 
     @TestFactory
     Stream<DynamicNode> everyRuleInEveryFormatIsCloseToTheScalarReference() {
-        return BackendParityTest.REGISTRY.stream().map(c -> DynamicContainer.dynamicContainer(c.label(),
+        return COMPRESSIBLE.stream().map(c -> DynamicContainer.dynamicContainer(c.label(),
                 Arrays.stream(FORMATS).flatMap(f -> Arrays.stream(SIZES).mapToObj(size -> DynamicTest.dynamicTest(
                         f.id() + " n=" + BackendParityTest.sizeOf(size), () -> {
                             List<float[]> ref = result(new ScalarBackend(), c, size, f);
@@ -176,7 +202,7 @@ class CompressedStateParityTest {
     @Test
     void theThreadSplitChangesNoBit() {
         for (StateFormat f : FORMATS) {
-            for (Config c : BackendParityTest.REGISTRY) {
+            for (Config c : COMPRESSIBLE) {
                 List<float[]> one = result(SIMD.get(0), c, SPLIT_SIZE, f);
                 for (SimdBackend b : SIMD.subList(1, SIMD.size())) {
                     List<float[]> other = result(b, c, SPLIT_SIZE, f);
@@ -262,7 +288,7 @@ class CompressedStateParityTest {
     Stream<DynamicNode> mixedPrecisionIsTheFloat32StepOnTheDecodedGradient() {
         List<Backend> backends = new ArrayList<>(SIMD);
         backends.add(new ScalarBackend());
-        return BackendParityTest.REGISTRY.stream().filter(c -> !c.specForm()).map(c -> DynamicContainer.dynamicContainer(
+        return COMPRESSIBLE.stream().filter(c -> !c.specForm()).map(c -> DynamicContainer.dynamicContainer(
                 c.label(), Arrays.stream(StateFormat.values()).flatMap(f -> backends.stream().map(b ->
                         DynamicTest.dynamicTest(f.id() + " " + b, () -> mixed(b, c, 4097, f))))));
     }
