@@ -261,11 +261,11 @@ public final class SparkTrainer implements AutoCloseable {
         int w = plan.workers();
         RuleSpec r = ruleSpec;
         String be = backend;
-        JavaPairRDD<Integer, WorkerSteps.GradSlice> slices = data.flatMapToPair(shard -> {
+        JavaPairRDD<Integer, WorkerSteps.Partial> slices = data.flatMapToPair(shard -> {
             WorkerSteps.Partial part = WorkerSteps.partial(shard, b.value(), n, pl, t, f);
-            List<Tuple2<Integer, WorkerSteps.GradSlice>> out = new ArrayList<>(k);
+            List<Tuple2<Integer, WorkerSteps.Partial>> out = new ArrayList<>(k);
             for (int s = 0; s < k; s++) {
-                out.add(new Tuple2<>(s, new WorkerSteps.GradSlice(part.worker(), part.loss(),
+                out.add(new Tuple2<>(s, new WorkerSteps.Partial(part.worker(), part.loss(),
                         java.util.Arrays.copyOfRange(part.gradient(), bd[s], bd[s + 1]))));
             }
             return out.iterator();

@@ -17,7 +17,7 @@ final class WorkerSteps {
     // The values tasks return are plain classes, not records: the Kryo that Spark ships cannot serialise records
     // ("can't get field offset on a record class"), and users may set spark.serializer to Kryo.
 
-    /** Worker p's mean loss and gradient over its piece of step t. */
+    /** Worker p's mean loss and gradient over its piece of step t: the whole gradient, or one shard's slice of it. */
     static final class Partial implements Serializable {
         private static final long serialVersionUID = 1L;
         private final int worker;
@@ -25,32 +25,6 @@ final class WorkerSteps {
         private final float[] gradient;
 
         Partial(int worker, double loss, float[] gradient) {
-            this.worker = worker;
-            this.loss = loss;
-            this.gradient = gradient;
-        }
-
-        int worker() {
-            return worker;
-        }
-
-        double loss() {
-            return loss;
-        }
-
-        float[] gradient() {
-            return gradient;
-        }
-    }
-
-    /** Worker p's loss and its partial gradient over one shard's slice. */
-    static final class GradSlice implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final int worker;
-        private final double loss;
-        private final float[] gradient;
-
-        GradSlice(int worker, double loss, float[] gradient) {
             this.worker = worker;
             this.loss = loss;
             this.gradient = gradient;
@@ -118,7 +92,7 @@ final class WorkerSteps {
      * One ordinary optim4j step over one slice: the slices of the W partial gradients summed in worker order,
      * then the slice's optimizer steps the slice's parameters (taken from the broadcast θ of step t).
      */
-    static ShardState sliceStep(ShardState state, Iterable<GradSlice> slices, float[] theta, RuleSpec rule,
+    static ShardState sliceStep(ShardState state, Iterable<Partial> slices, float[] theta, RuleSpec rule,
                                 String backend, long step, int workers, FaultInjection faults) {
         return TaskFailure.portable(() -> {
             FaultInjection.check(faults, step, FaultInjection.Stage.SHARD_STEP, state.shard);
@@ -126,9 +100,9 @@ final class WorkerSteps {
                 throw new IllegalStateException("shard " + state.shard + " holds the state after " + (state.step + state.skipped)
                         + " steps but step " + step + " was asked");
             }
-            List<GradSlice> sorted = new ArrayList<>();
+            List<Partial> sorted = new ArrayList<>();
             slices.forEach(sorted::add);
-            sorted.sort(Comparator.comparingInt(GradSlice::worker));
+            sorted.sort(Comparator.comparingInt(Partial::worker));
             if (sorted.size() != workers) {
                 throw new IllegalStateException("shard " + state.shard + " got " + sorted.size() + " gradient slices at step "
                         + step + ", expected one from each of " + workers + " workers");

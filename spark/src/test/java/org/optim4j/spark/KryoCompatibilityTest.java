@@ -40,9 +40,6 @@ class KryoCompatibilityTest {
         assertEquals(1, p.worker());
         assertEquals(0.5, p.loss());
         assertArrayEquals(new float[] {1f, -0f}, p.gradient());
-        WorkerSteps.GradSlice g = roundTrip(new WorkerSteps.GradSlice(2, 0.25, new float[] {3f}));
-        assertEquals(2, g.worker());
-        assertArrayEquals(new float[] {3f}, g.gradient());
         ShardState s = new ShardState(1, 10, 12, 5, 0, new String[] {"s", "r"}, new float[][] {{1, 2}, {3, 4}},
                 new float[] {7, 8}, 0.125);
         WorkerSteps.LocalResult l = roundTrip(new WorkerSteps.LocalResult(0, new float[] {9f}, s, 0.75));
