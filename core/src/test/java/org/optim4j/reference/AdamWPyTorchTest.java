@@ -17,7 +17,6 @@ import org.optim4j.backend.scalar.ScalarBackend;
 import org.optim4j.rule.AdamW;
 import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Backend;
-import org.optim4j.spi.Buffer;
 
 /**
  * AdamW against PyTorch 1.13's {@code torch.optim.AdamW} on fixed gradient sequences (fixtures/pytorch/adamw.txt,
@@ -50,10 +49,10 @@ class AdamWPyTorchTest {
                         f64 = new ArrayList<>();
                         f32 = new ArrayList<>();
                     }
-                    case "theta0" -> theta0 = values(w, 1);
-                    case "grad" -> g.add(values(w, 2));
-                    case "float64" -> f64.add(values(w, 2));
-                    case "float32" -> f32.add(values(w, 2));
+                    case "theta0" -> theta0 = ReferenceRuns.values(w, 1);
+                    case "grad" -> g.add(ReferenceRuns.values(w, 2));
+                    case "float64" -> f64.add(ReferenceRuns.values(w, 2));
+                    case "float32" -> f32.add(ReferenceRuns.values(w, 2));
                     default -> throw new IllegalStateException("bad fixture line: " + line);
                 }
             }
@@ -67,36 +66,11 @@ class AdamWPyTorchTest {
                 Double.parseDouble(h[9]), Double.parseDouble(h[11]), theta0, g, f64, f32);
     }
 
-    private static double[] values(String[] w, int from) {
-        double[] v = new double[w.length - from];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = Double.parseDouble(w[from + i]);
-        }
-        return v;
-    }
-
     /** Steps an AdamW optimizer of the fixture on {@code backend} and returns the worst relative error seen. */
     static double worst(Fixture f, Backend backend, List<double[]> expected, double floor) {
         AdamW rule = new AdamW(Schedule.constant(f.lr()), f.beta1(), f.beta2(), f.eps(), f.wd());
-        int n = f.theta0().length;
-        Optimizer opt = Optimizer.create(rule, backend, n);
-        Buffer theta = backend.allocate(n);
-        Buffer grad = backend.allocate(n);
-        for (int i = 0; i < n; i++) {
-            theta.set(i, f.theta0()[i]);
-        }
-        double worst = 0;
-        for (int t = 0; t < f.grads().size(); t++) {
-            for (int i = 0; i < n; i++) {
-                grad.set(i, f.grads().get(t)[i]);
-            }
-            opt.step(theta, grad);
-            for (int i = 0; i < n; i++) {
-                double want = expected.get(t)[i];
-                worst = Math.max(worst, Math.abs(theta.get(i) - want) / Math.max(Math.abs(want), floor));
-            }
-        }
-        return worst;
+        Optimizer opt = Optimizer.create(rule, backend, f.theta0().length);
+        return ReferenceRuns.worst(opt, backend, f.theta0(), f.grads(), expected, floor);
     }
 
     @Test

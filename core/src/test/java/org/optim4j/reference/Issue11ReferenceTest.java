@@ -19,7 +19,6 @@ import org.optim4j.backend.scalar.ScalarBackend;
 import org.optim4j.rule.Rules;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
-import org.optim4j.spi.Buffer;
 
 /**
  * The rules of issue 11 against their references on fixed gradient sequences (fixtures/pytorch/RULE.txt, made
@@ -66,10 +65,10 @@ class Issue11ReferenceTest {
                         f64 = new ArrayList<>();
                         f32 = new ArrayList<>();
                     }
-                    case "theta0" -> theta0 = values(w, 1);
-                    case "grad" -> g.add(values(w, 2));
-                    case "float64" -> f64.add(values(w, 2));
-                    case "float32" -> f32.add(values(w, 2));
+                    case "theta0" -> theta0 = ReferenceRuns.values(w, 1);
+                    case "grad" -> g.add(ReferenceRuns.values(w, 2));
+                    case "float64" -> f64.add(ReferenceRuns.values(w, 2));
+                    case "float32" -> f32.add(ReferenceRuns.values(w, 2));
                     default -> throw new IllegalStateException("bad fixture line: " + line);
                 }
             }
@@ -78,37 +77,12 @@ class Issue11ReferenceTest {
         return out;
     }
 
-    private static double[] values(String[] w, int from) {
-        double[] v = new double[w.length - from];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = Double.parseDouble(w[from + i]);
-        }
-        return v;
-    }
-
     /** Steps the fixture's rule on {@code backend} and returns the worst relative error seen. */
     static double worst(Fixture f, Backend backend, List<double[]> expected, double floor) {
         UpdateRule rule = Rules.create(f.rule(), Rules.parse(f.rule(), f.hp()));
         assertEquals(f.rule(), rule.id());
-        int n = f.theta0().length;
-        Optimizer opt = Optimizer.create(rule, backend, n);
-        Buffer theta = backend.allocate(n);
-        Buffer grad = backend.allocate(n);
-        for (int i = 0; i < n; i++) {
-            theta.set(i, f.theta0()[i]);
-        }
-        double worst = 0;
-        for (int t = 0; t < f.grads().size(); t++) {
-            for (int i = 0; i < n; i++) {
-                grad.set(i, f.grads().get(t)[i]);
-            }
-            opt.step(theta, grad);
-            for (int i = 0; i < n; i++) {
-                double want = expected.get(t)[i];
-                worst = Math.max(worst, Math.abs(theta.get(i) - want) / Math.max(Math.abs(want), floor));
-            }
-        }
-        return worst;
+        Optimizer opt = Optimizer.create(rule, backend, f.theta0().length);
+        return ReferenceRuns.worst(opt, backend, f.theta0(), f.grads(), expected, floor);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -65,26 +65,18 @@ class LambScheduleFreeReferenceTest {
                             tensors.add(w[i].split(":"));
                         }
                     }
-                    case "theta0" -> theta0 = values(w, 1);
-                    case "grad" -> g.add(values(w, 2));
-                    case "float64" -> f64.add(values(w, 2));
-                    case "float32" -> f32.add(values(w, 2));
-                    case "eval64" -> e64.add(values(w, 2));
-                    case "eval32" -> e32.add(values(w, 2));
+                    case "theta0" -> theta0 = ReferenceRuns.values(w, 1);
+                    case "grad" -> g.add(ReferenceRuns.values(w, 2));
+                    case "float64" -> f64.add(ReferenceRuns.values(w, 2));
+                    case "float32" -> f32.add(ReferenceRuns.values(w, 2));
+                    case "eval64" -> e64.add(ReferenceRuns.values(w, 2));
+                    case "eval32" -> e32.add(ReferenceRuns.values(w, 2));
                     default -> throw new IllegalStateException("bad fixture line: " + line);
                 }
             }
             out.add(new Fixture(head[1], head[3], head[5], tensors, theta0, g, f64, f32, e64, e32));
         }
         return out;
-    }
-
-    private static double[] values(String[] w, int from) {
-        double[] v = new double[w.length - from];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = Double.parseDouble(w[from + i]);
-        }
-        return v;
     }
 
     /**

@@ -56,23 +56,15 @@ class TransformsPyTorchTest {
                         g = new ArrayList<>();
                         f64 = new ArrayList<>();
                     }
-                    case "theta0" -> theta0 = values(w, 1);
-                    case "grad" -> g.add(values(w, 2));
-                    case "float64" -> f64.add(values(w, 2));
+                    case "theta0" -> theta0 = ReferenceRuns.values(w, 1);
+                    case "grad" -> g.add(ReferenceRuns.values(w, 2));
+                    case "float64" -> f64.add(ReferenceRuns.values(w, 2));
                     default -> throw new IllegalStateException("bad fixture line: " + line);
                 }
             }
             out.add(new Fixture(head[1], Integer.parseInt(head[3]), Integer.parseInt(head[5]), theta0, g, f64));
         }
         return out;
-    }
-
-    private static double[] values(String[] w, int from) {
-        double[] v = new double[w.length - from];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = Double.parseDouble(w[from + i]);
-        }
-        return v;
     }
 
     /** The optimizer compared with each configuration (see generate_transforms.py). */
