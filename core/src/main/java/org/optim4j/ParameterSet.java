@@ -54,13 +54,23 @@ public final class ParameterSet {
     private final IntFunction<Buffer> allocator;
 
     private ParameterSet(List<Tensor> tensors, Buffer flat, IntFunction<Buffer> allocator) {
-        this.tensors = Collections.unmodifiableList(tensors);
-        this.byName = new LinkedHashMap<>();
-        for (Tensor t : tensors) {
-            byName.put(t.name(), t);
-        }
+        this(Collections.unmodifiableList(tensors), byName(tensors), flat, allocator);
+    }
+
+    /** A set of an existing layout over another buffer: shares the layout, copies nothing (one per gradient call). */
+    private ParameterSet(List<Tensor> tensors, Map<String, Tensor> byName, Buffer flat, IntFunction<Buffer> allocator) {
+        this.tensors = tensors;
+        this.byName = byName;
         this.allocator = allocator;
         this.flat = flat;
+    }
+
+    private static Map<String, Tensor> byName(List<Tensor> tensors) {
+        Map<String, Tensor> map = new LinkedHashMap<>();
+        for (Tensor t : tensors) {
+            map.put(t.name(), t);
+        }
+        return Collections.unmodifiableMap(map);
     }
 
     private static int totalLength(List<Tensor> tensors) {
@@ -96,14 +106,14 @@ public final class ParameterSet {
 
     /** A new zeroed set with the same tensors, on the same storage (for gradients). */
     public ParameterSet newLike() {
-        return new ParameterSet(tensors, allocator.apply(flat.length()), allocator);
+        return new ParameterSet(tensors, byName, allocator.apply(flat.length()), allocator);
     }
 
     /** This layout over another buffer of the same length (no copy): e.g. the point a gradient function is given. */
     public ParameterSet over(Buffer otherFlat) {
         Check.notNull("otherFlat", otherFlat);
         checkLength(tensors, otherFlat);
-        return new ParameterSet(tensors, otherFlat, allocator);
+        return new ParameterSet(tensors, byName, otherFlat, allocator);
     }
 
     /** Element {@code index} (one index per dimension, row-major) of tensor {@code name}. */
