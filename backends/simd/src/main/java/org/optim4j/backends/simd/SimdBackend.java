@@ -38,8 +38,8 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
     /** System property setting the shared {@code simd} instance's thread count (default: every processor). */
     public static final String THREADS_PROPERTY = "optim4j.simd.threads";
     /**
-     * Buffers shorter than this are updated by the calling thread alone by default, so a 64K buffer is split
-     * in two. Measured for issue 3 (Adam, 1 vs 2 threads, 9 alternating rounds, same run, on the shared
+     * Buffers shorter than this are updated by the calling thread alone by default (unless their kernel's
+     * measured cost says splitting pays, see {@link #SimdBackend(int)}), so a 64K buffer is split in two. Measured for issue 3 (Adam, 1 vs 2 threads, 9 alternating rounds, same run, on the shared
      * 2-vCPU build machine): at 64K the median was equal (6218 vs 6221 Mparam/s) and the best 2-thread
      * round 8624 (when the other vCPU was free); 2 threads were never much slower with this hand-off.
      */
@@ -87,12 +87,17 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
      * {@code Backends.byName("simd")} returns.
      */
     public SimdBackend() {
-        this(NAME, defaultThreads(), DEFAULT_MIN_SPLIT);
+        this(NAME, defaultThreads(), DEFAULT_MIN_SPLIT, true);
     }
 
-    /** Uses {@code threads} threads in all, the caller included ({@code 1}: no worker threads). */
+    /**
+     * Uses {@code threads} threads in all, the caller included ({@code 1}: no worker threads). Buffers of
+     * {@value #DEFAULT_MIN_SPLIT} elements or more are split across them, and shorter ones (down to 4K elements)
+     * when their kernel's measured time says the hand-off pays (e.g. Adam from about 6K elements, SGD not below
+     * the default threshold).
+     */
     public SimdBackend(int threads) {
-        this(threads, DEFAULT_MIN_SPLIT);
+        this(NAME, threads, DEFAULT_MIN_SPLIT, true);
     }
 
     /**
@@ -106,6 +111,10 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
 
     /** A simd backend registered under another name ({@link SimdSingleThreadBackend}). */
     protected SimdBackend(String name, int threads, int minSplitElements) {
+        this(name, threads, minSplitElements, false);
+    }
+
+    private SimdBackend(String name, int threads, int minSplitElements, boolean adaptiveSplit) {
         this.name = name;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -113,7 +122,7 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
         if (minSplitElements < 0) {
             throw new IllegalArgumentException("minSplitElements must be >= 0, got " + minSplitElements);
         }
-        this.splitter = new RangeSplitter(threads, minSplitElements);
+        this.splitter = new RangeSplitter(threads, minSplitElements, adaptiveSplit);
         put(new Sgd(ANY_RATE), SimdKernels::sgd);
         put(new Momentum(ANY_RATE, 0), SimdKernels::momentum);
         Nesterov nesterov = new Nesterov(ANY_RATE, 0);

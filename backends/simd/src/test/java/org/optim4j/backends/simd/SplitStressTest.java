@@ -94,6 +94,67 @@ class SplitStressTest {
                 + o.extraIncrements() + " extra increments), e.g. " + o.examples());
     }
 
+    /**
+     * Unequal parts (issue 14 §2: the caller's part grows by what it learns per kernel): 2 and 3 threads cycling
+     * sizes from the smallest splittable to 64K, one not a multiple of 64, so the bonus learnt on large calls is
+     * clipped on small ones; every element must still be updated exactly once per call.
+     */
+    @Test
+    void unequalPartsCoverEveryElementOnce() {
+        check(2, 128, 128, 1_000, 4_096, 65_536);
+        check(3, 128, 192, 5_000, 65_536 + 17);
+    }
+
+    /**
+     * The default backend's per-kernel choice below its threshold (issue 14 §2): a kernel costing a few ns an
+     * element is split from 4K elements on, a cheap one is not (but for the odd call after a preempted sample), and
+     * either way every element is updated exactly once per call, through timed, alone and split calls alike.
+     */
+    @Test
+    void costlyKernelsAreSplitBelowTheThresholdAndCheapOnesAreNot() {
+        int[] sizes = {5_000, 12_345, 31_000};
+        float[] theta = new float[31_000];
+        Buffer[] buffers = {FloatArrayBuffer.wrap(theta)};
+        java.util.concurrent.atomic.AtomicInteger costlyCuts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger cheapCuts = new java.util.concurrent.atomic.AtomicInteger();
+        int calls = 3_000;
+        try (SimdBackend backend = new SimdBackend(2)) {
+            Kernel costly = backend.composed((sc, b, lo, hi) -> {
+                float[] t = ((FloatArrayBuffer) b[0]).array();
+                for (int i = lo; i < hi; i++) {
+                    double x = t[i] + 1;
+                    for (int r = 0; r < 8; r++) { // a few ns an element, sure to exceed the split's cost
+                        x = Math.sqrt(x * x);
+                    }
+                    t[i] = (float) x;
+                }
+                if (hi - lo < sizes[0] && lo >= 0) {
+                    costlyCuts.incrementAndGet(); // a part shorter than the shortest call: the call was split
+                }
+            });
+            Kernel cheap = backend.composed((sc, b, lo, hi) -> {
+                if (hi - lo < sizes[0]) {
+                    cheapCuts.incrementAndGet();
+                }
+            });
+            for (int c = 0; c < calls; c++) {
+                costly.apply(null, buffers, 0, sizes[c % sizes.length]);
+                cheap.apply(null, buffers, 0, sizes[c % sizes.length]);
+            }
+        }
+        for (int i = 0; i < theta.length; i++) {
+            long expected = 0;
+            for (int k = 0; k < sizes.length; k++) {
+                expected += i < sizes[k] ? calls / sizes.length : 0;
+            }
+            assertEquals(expected, (long) theta[i], "θ[" + i + "]");
+        }
+        assertTrue(costlyCuts.get() > calls / 2, "a costly kernel under 32K was split in only " + costlyCuts + " parts");
+        // A timed sample that the OS preempted can make a cheap kernel look costly until the next sample (64 calls).
+        assertTrue(cheapCuts.get() < calls / 20, "an empty kernel was split below the threshold in " + cheapCuts
+                + " parts of " + calls + " calls");
+    }
+
     /** The case of the review: 31 and 32 parts. */
     @Test
     void thirtyTwoThreadsAlternatingPartCounts() {
