@@ -11,7 +11,7 @@ backends=${3:-simd1,simd}
 jar="${BENCH_JAR:-$here/../target/optim4j-benchmarks.jar}"
 bin="$here/../target/c/steps"
 mkdir -p "$(dirname "$bin")"
-gcc -O3 -march=native -fno-math-errno -fopenmp "$here/steps.c" -o "$bin" -lm
+gcc -O3 -march=native -fno-math-errno -ffp-contract=off -fopenmp "$here/steps.c" -o "$bin" -lm
 rules=sgd,momentum,nesterov,adagrad,rmsprop,adam
 for r in $(seq 1 "$rounds"); do
   echo "# round $r $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"

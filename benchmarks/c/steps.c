@@ -3,7 +3,8 @@
  * backends/simd's SimdKernels), OpenMP over one flat buffer: the native yardstick that issue 14 §2
  * compares simd's in-cache step with. Not part of the Maven build; run-vs-simd.sh compiles and runs it.
  *
- *   gcc -O3 -march=native -fno-math-errno -fopenmp steps.c -o steps
+ *   gcc -O3 -march=native -fno-math-errno -ffp-contract=off -fopenmp steps.c -o steps -lm
+ * (-ffp-contract=off: no fused multiply-adds, which the Java loops do not use either.)
  *   ./steps SIZE SECONDS [RULE...]     prints: rule size threads Mparam/s (best of 5 timed slices)
  *
  * Each rule is timed with 1 and 2 threads (omp_set_num_threads), each slice runs back-to-back steps for
