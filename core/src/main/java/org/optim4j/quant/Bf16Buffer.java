@@ -81,18 +81,12 @@ public final class Bf16Buffer implements CompressedBuffer {
 
     @Override
     public void decodeBlock(int block, float[] dst) {
-        int at = block * StateFormat.BLOCK, n = blockLength(block);
-        for (int k = 0; k < n; k++) {
-            dst[k] = Float.intBitsToFloat(bits[at + k] << 16);
-        }
+        QuantCodec.get().decodeBf16(bits, block * StateFormat.BLOCK, dst, 0, blockLength(block));
     }
 
     @Override
     public void encodeBlock(int block, float[] src) {
-        int at = block * StateFormat.BLOCK, n = blockLength(block);
-        for (int k = 0; k < n; k++) {
-            bits[at + k] = (char) Bf16.encodeBits(Float.floatToRawIntBits(src[k]));
-        }
+        QuantCodec.get().encodeBf16(src, 0, bits, block * StateFormat.BLOCK, blockLength(block));
     }
 
     /** Per thread: one reduction block of decoded values. */
@@ -108,9 +102,7 @@ public final class Bf16Buffer implements CompressedBuffer {
         double total = 0;
         for (int b = from; b < to; b += Reductions.BLOCK) {
             int end = Math.min(to, b + Reductions.BLOCK);
-            for (int i = b; i < end; i++) {
-                tmp[i - b] = Float.intBitsToFloat(bits[i] << 16);
-            }
+            QuantCodec.get().decodeBf16(bits, b, tmp, 0, end - b);
             total += Reductions.block(tmp, 0, end - b);
         }
         return total;
