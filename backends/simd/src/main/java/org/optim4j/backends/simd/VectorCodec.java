@@ -4,10 +4,17 @@ import static org.optim4j.backends.simd.VectorKernels.B;
 import static org.optim4j.backends.simd.VectorKernels.F;
 import static org.optim4j.backends.simd.VectorKernels.I;
 import static org.optim4j.backends.simd.VectorKernels.L;
+import static org.optim4j.backends.simd.VectorKernels.S;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.I2S;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.S2I;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.optim4j.quant.Bf16;
@@ -55,7 +62,8 @@ final class VectorCodec implements QuantCodec {
     public void decodeBf16(char[] src, int from, float[] dst, int dstAt, int count) {
         int k = 0;
         for (; k <= count - L; k += L) {
-            VectorKernels.bf16(src, from + k).intoArray(dst, dstAt + k);
+            ((IntVector) ShortVector.fromCharArray(S, src, from + k).convertShape(S2I, I, 0)).lanewise(LSHL, 16)
+                    .reinterpretAsFloats().intoArray(dst, dstAt + k);
         }
         for (; k < count; k++) {
             dst[dstAt + k] = Bf16.decode(src[from + k]);
@@ -64,9 +72,34 @@ final class VectorCodec implements QuantCodec {
 
     @Override
     public void encodeBf16(float[] src, int srcAt, char[] dst, int to, int count) {
+        if (srcAt == to) {
+            encodeBf16(src, srcAt, dst, count);
+        } else {
+            encodeBf16Shifted(src, srcAt, dst, to, count);
+        }
+    }
+
+    /** {@code dst[at + k] = Bf16.encode(src[at + k])} for k in [0, count). */
+    static void encodeBf16(float[] src, int at, char[] dst, int count) {
         int k = 0;
         for (; k <= count - L; k += L) {
-            VectorKernels.bf16(FloatVector.fromArray(F, src, srcAt + k), dst, to + k);
+            IntVector bits = FloatVector.fromArray(F, src, at + k).reinterpretAsInts();
+            ((ShortVector) bits.add(0x7FFF).add(bits.lanewise(LSHR, 16).and(1)).lanewise(LSHR, 16)
+                    .blend(0x7FC0, bits.and(0x7FFFFFFF).compare(GT, 0x7F800000)).convertShape(I2S, S, 0))
+                    .intoCharArray(dst, at + k);
+        }
+        for (; k < count; k++) {
+            dst[at + k] = (char) Bf16.encode(src[at + k]);
+        }
+    }
+
+    private static void encodeBf16Shifted(float[] src, int srcAt, char[] dst, int to, int count) {
+        int k = 0;
+        for (; k <= count - L; k += L) {
+            IntVector bits = FloatVector.fromArray(F, src, srcAt + k).reinterpretAsInts();
+            ((ShortVector) bits.add(0x7FFF).add(bits.lanewise(LSHR, 16).and(1)).lanewise(LSHR, 16)
+                    .blend(0x7FC0, bits.and(0x7FFFFFFF).compare(GT, 0x7F800000)).convertShape(I2S, S, 0))
+                    .intoCharArray(dst, to + k);
         }
         for (; k < count; k++) {
             dst[to + k] = (char) Bf16.encode(src[srcAt + k]);
