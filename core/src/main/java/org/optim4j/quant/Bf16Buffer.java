@@ -9,7 +9,9 @@ import org.optim4j.spi.Reductions;
  * <p>Measured for issue 14 on JDK 17 (C2, AVX-512): a loop that moves bits between float and int
  * ({@code Float.floatToRawIntBits}, {@code Float.intBitsToFloat}) is not vectorised, whatever the storage
  * ({@code char[]}, or two bf16 per {@code int}); a bf16 Adam pass ran at ~3.8 ns/element against ~0.46 for
- * float32 in cache. So the storage is the plain one, and kernels decode and encode block by block.
+ * float32 in cache. So the storage is the plain one, and kernels decode and encode block by block through
+ * {@link QuantCodec}, which {@code optim4j-simd} replaces with a {@code jdk.incubator.vector} one when the JVM has
+ * that module (and fuses Adam and AdamW over bf16 state there).
  */
 public final class Bf16Buffer implements CompressedBuffer {
     private final char[] bits;
