@@ -29,7 +29,8 @@ import org.optim4j.spi.FloatArrayBuffer;
  * {@code UNCHECKED} as {@link StepBenchmark}. Score: steps per second; Mparam/s = score × size / 10⁶. Bytes moved
  * per parameter (Adam): float32 28 (θ read and written, g read, s and r read and written), bf16 20, int8
  * 16 + 8/2048 (the per-block absmax of s and r), {@code bf16-mixed} (bf16 state, bf16 gradient in, float32
- * master θ updated and its bf16 copy written: {@link Optimizer#stepMixed}) 8 + 2 + 8 + 2 = 20.
+ * master θ updated and its bf16 copy written: {@link Optimizer#stepMixed}) 8 + 2 + 8 + 2 = 20, and
+ * {@code bf16-mixed-nocopy} (the same without the copy) 18.
  *
  * <p>Every iteration starts from θ₀ and zeroed state. The float32 run checks the backend against the scalar
  * reference first ({@link ReferenceCheck}); the compressed formats' exactness is the test
@@ -39,14 +40,15 @@ import org.optim4j.spi.FloatArrayBuffer;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+// jdk.incubator.vector: simd's vectorised bf16/int8 kernels (without it simd falls back to plain loops).
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Benchmark)
 public class CompressedStateBenchmark {
 
     @Param({"adam"})
     public String rule;
 
-    @Param({"f32", "bf16", "int8", "bf16-mixed"})
+    @Param({"f32", "bf16", "int8", "bf16-mixed", "bf16-mixed-nocopy"})
     public String state;
 
     @Param({"simd"})
@@ -61,6 +63,7 @@ public class CompressedStateBenchmark {
     private Buffer gradient;
     private float[] initial;
     private Bf16Buffer gradient16;
+    /** The bf16 copy of θ a mixed step writes, or null ({@code -nocopy}). */
     private Bf16Buffer copy16;
 
     @Setup(Level.Trial)
@@ -68,8 +71,8 @@ public class CompressedStateBenchmark {
         implementation = BenchBackends.open(backend);
         Workload w = Workload.of(size);
         initial = w.initialParameters();
-        boolean mixed = state.endsWith("-mixed");
-        StateFormat format = StateFormat.parse(mixed ? state.substring(0, state.length() - "-mixed".length()) : state);
+        boolean mixed = state.contains("-mixed");
+        StateFormat format = StateFormat.parse(mixed ? state.substring(0, state.indexOf("-mixed")) : state);
         if (format == StateFormat.FLOAT32) {
             ReferenceCheck.requireAgreement(rule + " on " + backend, BenchRules.rule(rule), implementation, initial,
                     w.gradient());
@@ -81,7 +84,7 @@ public class CompressedStateBenchmark {
         if (mixed) {
             gradient16 = new Bf16Buffer(params.size());
             gradient16.copyFrom(w.gradient());
-            copy16 = new Bf16Buffer(params.size());
+            copy16 = state.endsWith("-nocopy") ? null : new Bf16Buffer(params.size());
         }
         optimizer = Optimizer.builder(BenchRules.rule(rule)).backend(implementation).parameterCount(params.size())
                 .nonFinitePolicy(NonFinitePolicy.UNCHECKED).stateFormat(format).build();

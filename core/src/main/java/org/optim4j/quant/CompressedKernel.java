@@ -111,10 +111,7 @@ public final class CompressedKernel implements Kernel {
         if (src instanceof FloatArrayBuffer f) {
             System.arraycopy(f.array(), lo, dst, lo - start, hi - lo);
         } else if (src instanceof Bf16Buffer h) {
-            char[] a = h.array();
-            for (int i = lo; i < hi; i++) {
-                dst[i - start] = Float.intBitsToFloat(a[i] << 16);
-            }
+            QuantCodec.get().decodeBf16(h.array(), lo, dst, lo - start, hi - lo);
         } else {
             for (int i = lo; i < hi; i++) {
                 dst[i - start] = (float) src.get(i);

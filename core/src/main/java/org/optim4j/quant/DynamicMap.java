@@ -146,25 +146,49 @@ public final class DynamicMap {
      * code that of NaN's bucket (the state is lost, as it is in float32).
      */
     public void encodeBlock(float[] src, int from, int to, byte[] codes, int codeAt, float[] absmax, int block) {
+        absmax[block] = QuantCodec.get().encodeInt8(this, src, from, to - from, codes, codeAt);
+    }
+
+    /** {@link #encodeBlock} in plain Java ({@link QuantCodec#SCALAR}): returns the absmax. */
+    float encodeBlockScalar(float[] src, int from, int count, byte[] codes, int codeAt) {
         float m = 0;
-        for (int i = from; i < to; i++) {
+        for (int i = from; i < from + count; i++) {
             m = Math.max(m, Math.abs(src[i]));
         }
-        absmax[block] = m;
         if (m == 0) {
-            java.util.Arrays.fill(codes, codeAt, codeAt + (to - from), (byte) zero);
-            return;
+            java.util.Arrays.fill(codes, codeAt, codeAt + count, (byte) zero);
+            return m;
         }
-        for (int i = from; i < to; i++) {
+        for (int i = from; i < from + count; i++) {
             codes[codeAt + i - from] = (byte) quantize(src[i] / m);
         }
+        return m;
     }
 
     /** Decodes one block: {@code dst[dstAt + k] = value(codes[codeAt + k])·absmax} for k in [0, count). */
     public void decodeBlock(byte[] codes, int codeAt, float absmax, float[] dst, int dstAt, int count) {
+        QuantCodec.get().decodeInt8(this, codes, codeAt, absmax, dst, dstAt, count);
+    }
+
+    /** {@link #decodeBlock} in plain Java ({@link QuantCodec#SCALAR}). */
+    void decodeBlockScalar(byte[] codes, int codeAt, float absmax, float[] dst, int dstAt, int count) {
         for (int k = 0; k < count; k++) {
             dst[dstAt + k] = values[codes[codeAt + k] & 0xFF] * absmax;
         }
+    }
+
+    /** A copy of T_k, k = 0 … 255: the smallest float whose nearest entry is k + 1 or above (T_255 = +∞). */
+    public float[] thresholds() {
+        return thresholds.clone();
+    }
+
+    /**
+     * A copy of the bucket table of {@link #quantize}: entry b (b = the upper 16 bits of a float's raw bits) is the
+     * nearest index of the bucket's smallest value; {@code quantize(x)} is that index, plus one if
+     * {@code x >= thresholds()[index]}.
+     */
+    public byte[] buckets() {
+        return nearest.clone();
     }
 
     @Override

@@ -130,8 +130,8 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
         register(KernelKey.lookahead(nesterov.transforms()), split(SimdKernels::nesterovLookahead));
         put(new AdaGrad(ANY_RATE, 1), SimdKernels::adaGrad);
         put(new RmsProp(ANY_RATE, 0, 1), SimdKernels::rmsProp);
-        put(new Adam(ANY_RATE, 0, 0, 1), SimdKernels::adam);
-        put(new AdamW(ANY_RATE, 0, 0, 1, 0), SimdKernels::adamW);
+        put(new Adam(ANY_RATE, 0, 0, 1), SimdKernels::adam, () -> VectorKernels::adam);
+        put(new AdamW(ANY_RATE, 0, 0, 1, 0), SimdKernels::adamW, () -> VectorKernels::adamW);
         put(new AmsGrad(ANY_RATE, 0, 0, 1), SimdKernels::amsGrad);
         put(new AdamWAmsGrad(ANY_RATE, 0, 0, 1, 0), SimdKernels::adamWAmsGrad);
         put(new NAdam(ANY_RATE, 0, 0, 1, 0), SimdKernels::nAdam);
@@ -139,7 +139,7 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
         put(new RmsPropCentered(ANY_RATE, 0, 1, 0), SimdKernels::rmsPropCentered);
         put(new RmsPropCentered(ANY_RATE, 0, 1, 0.5), SimdKernels::rmsPropCenteredMomentum);
         registerCompressed(KernelKey.lookahead(nesterov.transforms()), SimdKernels::nesterovLookahead,
-                nesterov.stateNames().size(), true);
+                nesterov.stateNames().size(), true, null);
     }
 
     /** The thread count of {@value #THREADS_PROPERTY}, or every processor when unset or not a positive integer. */
@@ -166,25 +166,49 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
     private static final Schedule ANY_RATE = Schedule.constant(1);
 
     private void put(UpdateRule rule, Kernel rangeKernel) {
+        put(rule, rangeKernel, null);
+    }
+
+    /**
+     * As {@link #put(UpdateRule, Kernel)}, with a fused bf16-state kernel of {@link VectorKernels}, asked for only
+     * when {@link VectorSupport#AVAILABLE} (so its class is never loaded without {@code jdk.incubator.vector}).
+     */
+    private void put(UpdateRule rule, Kernel rangeKernel, java.util.function.Supplier<Kernel> vectorBf16) {
         register(KernelKey.of(rule), split(rangeKernel));
-        registerCompressed(KernelKey.of(rule), rangeKernel, rule.stateNames().size(), false);
+        registerCompressed(KernelKey.of(rule), rangeKernel, rule.stateNames().size(), false,
+                vectorBf16 != null && VectorSupport.AVAILABLE ? vectorBf16.get() : null);
     }
 
     /**
      * The kernels of {@code key} over bf16 and int8 state: the float32 range kernel block by block over decoded
      * state ({@link CompressedKernel}, the reference's own wrapper, so the same bits as the reference's wrapper
-     * around the same float32 arithmetic), split across threads at block boundaries.
+     * around the same float32 arithmetic), split across threads at block boundaries. With {@code vectorBf16} (a
+     * {@link VectorKernels} kernel), bf16 state and mixed precision with bf16 state run that element-wise kernel
+     * instead whenever the buffers fit it.
      */
-    private void registerCompressed(KernelKey key, Kernel rangeKernel, int states, boolean lookahead) {
+    private void registerCompressed(KernelKey key, Kernel rangeKernel, int states, boolean lookahead,
+            Kernel vectorBf16) {
         for (StateFormat f : new StateFormat[] {StateFormat.BF16, StateFormat.INT8}) {
             CompressedKernel k = lookahead ? CompressedKernel.lookahead(rangeKernel, states)
                     : CompressedKernel.step(rangeKernel, states);
-            register(f.key(key), splitBlocks(k));
+            Kernel blocks = splitBlocks(k);
+            register(f.key(key), f == StateFormat.BF16 && vectorBf16 != null ? orBlocks(vectorBf16, blocks) : blocks);
         }
         if (!lookahead) { // mixed precision: bf16 gradient in, float32 master and its bf16 copy out, any state format
+            Kernel blocks = splitBlocks(CompressedKernel.mixed(rangeKernel, states));
             register(new KernelKey(key.value() + org.optim4j.Optimizer.MIXED),
-                    splitBlocks(CompressedKernel.mixed(rangeKernel, states)));
+                    vectorBf16 != null ? orBlocks(vectorBf16, blocks) : blocks);
         }
+    }
+
+    /**
+     * {@code fused} (element-wise, so split anywhere) when the buffers fit it ({@link VectorKernels#fits}: bf16 state
+     * rounding to nearest, a bf16 copy or none), else the block-wise kernel.
+     */
+    private Kernel orBlocks(Kernel fused, Kernel blocks) {
+        Kernel fast = split(fused);
+        return (scalars, buffers, from, to) -> (VectorKernels.fits(buffers) ? fast : blocks)
+                .apply(scalars, buffers, from, to);
     }
 
     private Kernel split(Kernel rangeKernel) {
