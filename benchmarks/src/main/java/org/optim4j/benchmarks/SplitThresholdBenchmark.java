@@ -28,7 +28,7 @@ import org.optim4j.backends.simd.SimdBackend;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Benchmark)
 public class SplitThresholdBenchmark {
     @Param({"sgd", "momentum", "adam"})

@@ -25,7 +25,7 @@ import org.optim4j.NonFinitePolicy;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Benchmark)
 public class SteppingWithGapsBenchmark {
     @Param({"sgd", "adam"})
