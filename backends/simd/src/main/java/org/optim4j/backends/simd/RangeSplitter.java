@@ -96,8 +96,8 @@ final class RangeSplitter implements AutoCloseable {
      */
     private final Kernel[] balanceKeys = new Kernel[SLOTS];
     private final int[] balance = new int[SLOTS];
-    /** Per kernel, under {@link #busy}: {@link System#nanoTime()} at the start of its last call that could split. */
-    private final long[] lastStart = new long[SLOTS];
+    /** Per kernel, under {@link #busy}: {@link System#nanoTime()} at the end of its last call that could split. */
+    private final long[] lastEnd = new long[SLOTS];
     /** Entries of the per-kernel tables (balance, cost): kernels by identity hash, a collision just starts over. */
     private static final int SLOTS = 64;
 
@@ -227,6 +227,7 @@ final class RangeSplitter implements AutoCloseable {
                 // Waking a parked worker costs more than this range's work (see WAKE_FROM): run it alone.
                 count = 0;
                 k.apply(s, b, from, to);
+                lastEnd[System.identityHashCode(k) & (SLOTS - 1)] = System.nanoTime();
                 return;
             }
             // Part 0 (the caller's) gets the learnt bonus; parts 1.. share the rest equally, on 64-element bounds.
@@ -285,6 +286,9 @@ final class RangeSplitter implements AutoCloseable {
                 throw new IllegalStateException("simd worker failed", f);
             }
         } finally {
+            if (count > 0) {
+                lastEnd[System.identityHashCode(k) & (SLOTS - 1)] = System.nanoTime();
+            }
             for (int p = 1; p < count; p++) { // the user's buffers are not kept reachable between calls
                 Slot slot = slots[p];
                 slot.kernel = null;
@@ -314,15 +318,12 @@ final class RangeSplitter implements AutoCloseable {
     }
 
     /**
-     * Whether this kernel's previous split call started less than {@code 2 × SPIN_MICROS} ago: steps back to back,
-     * where waking the workers once keeps them spinning for the calls that follow. (Records this call's start.)
+     * Whether this kernel's previous call through the splitter ended less than {@code 2 × SPIN_MICROS} ago: steps back
+     * to back, where waking the workers once keeps them spinning for the calls that follow.
      */
     private boolean backToBack(Kernel k) {
-        int at = System.identityHashCode(k) & (SLOTS - 1);
-        long now = System.nanoTime();
-        long previous = lastStart[at];
-        lastStart[at] = now;
-        return now - previous < 2 * TimeUnit.MICROSECONDS.toNanos(SPIN_MICROS); // a hash collision: just imprecise
+        long previous = lastEnd[System.identityHashCode(k) & (SLOTS - 1)]; // a hash collision: just imprecise
+        return System.nanoTime() - previous < 2 * TimeUnit.MICROSECONDS.toNanos(SPIN_MICROS);
     }
 
     /** A kernel's first calls are all timed: one sample can be slow (not yet compiled, or the thread preempted). */
