@@ -113,12 +113,29 @@ public final class Int8BlockBuffer implements CompressedBuffer {
         }
     }
 
+    /**
+     * Encodes the block with the map; for the unsigned map (second moments) a positive value that rounded to 0 is
+     * stored as the smallest positive entry instead (3.25e-7·absmax): the "zero-point problem" of Li et al. 2023
+     * (Memory Efficient Optimizers with 4-bit States, NeurIPS): an r stored as 0 while its s is not makes the next
+     * step s/ε. bitsandbytes' quantize rounds it to 0 (the one place optim4j departs from its quantization); a
+     * value that is 0 stays 0, and r is only ever over-estimated by the floor, which makes the step smaller.
+     */
     @Override
     public void encodeBlock(int block, float[] src) {
+        int n = blockLength(block);
         if (plan.float32(block)) {
-            System.arraycopy(src, 0, float32, plan.float32Offset(block), blockLength(block));
-        } else {
-            map.encodeBlock(src, 0, blockLength(block), codes, plan.start(block), absmax, block);
+            System.arraycopy(src, 0, float32, plan.float32Offset(block), n);
+            return;
+        }
+        int at = plan.start(block);
+        map.encodeBlock(src, 0, n, codes, at, absmax, block);
+        if (!map.signed()) {
+            byte zero = (byte) map.zeroCode(), smallest = (byte) (map.zeroCode() + 1);
+            for (int k = 0; k < n; k++) {
+                if (codes[at + k] == zero && src[k] > 0) {
+                    codes[at + k] = smallest;
+                }
+            }
         }
     }
 
