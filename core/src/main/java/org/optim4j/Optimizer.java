@@ -101,7 +101,9 @@ import org.slf4j.LoggerFactory;
  * ({@link StateFormat}) on backends whose buffers are {@code float[]} ({@code scalar}, {@code simd}); the
  * gradient-accumulation buffer stays float32. Arithmetic stays float32: a backend runs its fused kernel for the
  * format when it has one ({@code key@bf16}, {@code key@int8}), else the float32 kernel block by block over decoded
- * state ({@link CompressedKernel}, which is also the reference).
+ * state ({@link CompressedKernel}, which is also the reference). Int8 state over a {@link Builder#layout layout} is
+ * blocked per tensor, and tensors under {@link Builder#int8MinTensorSize} elements keep float32 state
+ * ({@link BlockPlan}, as bitsandbytes does).
  *
  * <h2>Lifecycle</h2>
  * {@link #close()} drops the optimizer's scratch buffers; afterwards step, load and {@link #newBuffer()} throw
