@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.optim4j.backend.Backends;
 import org.optim4j.quant.Bf16Buffer;
+import org.optim4j.quant.BlockPlan;
 import org.optim4j.quant.CompressedBuffer;
+import org.optim4j.quant.Int8BlockBuffer;
 import org.optim4j.quant.CompressedKernel;
 import org.optim4j.quant.DynamicMap;
 import org.optim4j.quant.StateFormat;
@@ -99,7 +101,9 @@ import org.slf4j.LoggerFactory;
  * ({@link StateFormat}) on backends whose buffers are {@code float[]} ({@code scalar}, {@code simd}); the
  * gradient-accumulation buffer stays float32. Arithmetic stays float32: a backend runs its fused kernel for the
  * format when it has one ({@code key@bf16}, {@code key@int8}), else the float32 kernel block by block over decoded
- * state ({@link CompressedKernel}, which is also the reference).
+ * state ({@link CompressedKernel}, which is also the reference). Int8 state over a {@link Builder#layout layout} is
+ * blocked per tensor, and tensors under {@link Builder#int8MinTensorSize} elements keep float32 state
+ * ({@link BlockPlan}, as bitsandbytes does).
  *
  * <h2>Lifecycle</h2>
  * {@link #close()} drops the optimizer's scratch buffers; afterwards step, load and {@link #newBuffer()} throw
@@ -116,6 +120,12 @@ public final class Optimizer implements AutoCloseable {
     public static final String MIXED = "@mixed";
     /** The name of the group of every parameter no {@link Builder#group} claims. */
     public static final String DEFAULT_GROUP = "default";
+    /**
+     * Tensors of fewer elements keep float32 state when the state is int8 ({@link Builder#int8MinTensorSize}):
+     * bitsandbytes' {@code min_8bit_size} default.
+     */
+    public static final int DEFAULT_INT8_MIN_TENSOR_SIZE = 4096;
+
     /** The tensor name of an optimizer built without a layout. */
     public static final String WHOLE_TENSOR = "parameters";
 
@@ -167,8 +177,11 @@ public final class Optimizer implements AutoCloseable {
         this.roundingSeed = b.roundingSeed;
         List<String> names = OptimizerSnapshot.stateNames(groups);
         List<Buffer> buffers = new ArrayList<>();
+        BlockPlan blocks = stateFormat == StateFormat.INT8
+                ? Int8Blocks.plan(parameterCount, b.layout != null ? tensors : List.of(), groups, b.int8MinTensorSize)
+                : null;
         for (String name : names) {
-            buffers.add(allocateState(name, groups));
+            buffers.add(allocateState(name, groups, blocks));
         }
         this.state = new OptimizerState(names, buffers);
         this.plans = new GroupPlan[groups.size()];
@@ -180,8 +193,11 @@ public final class Optimizer implements AutoCloseable {
         this.hasLookahead = lookahead;
     }
 
-    /** A zeroed state buffer in this optimizer's format (the accumulated gradient always in float32). */
-    private Buffer allocateState(String name, List<ParameterGroup> groups) {
+    /**
+     * A zeroed state buffer in this optimizer's format (the accumulated gradient always in float32); int8 over
+     * {@code blocks}.
+     */
+    private Buffer allocateState(String name, List<ParameterGroup> groups, BlockPlan blocks) {
         if (stateFormat == StateFormat.FLOAT32 || name.equals(AccumulateGradients.STATE)) {
             return backend.allocate(parameterCount);
         }
@@ -200,6 +216,9 @@ public final class Optimizer implements AutoCloseable {
         }
         if (stochasticRounding && stateFormat == StateFormat.BF16) { // a seed per buffer: s and r draw apart
             return new Bf16Buffer(parameterCount, true, roundingSeed * 31 + name.hashCode());
+        }
+        if (stateFormat == StateFormat.INT8) {
+            return new Int8BlockBuffer(blocks, map == null ? DynamicMap.SIGNED : map);
         }
         return CompressedBuffer.zeros(stateFormat, parameterCount, map == null ? DynamicMap.SIGNED : map);
     }
@@ -1229,6 +1248,7 @@ public final class Optimizer implements AutoCloseable {
         private ParameterSet layout;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.FAIL;
         private StateFormat stateFormat = StateFormat.FLOAT32;
+        private int int8MinTensorSize = DEFAULT_INT8_MIN_TENSOR_SIZE;
         private boolean stochasticRounding;
         private long roundingSeed;
         private int skipLogInterval = DEFAULT_SKIP_LOG_INTERVAL;
@@ -1298,6 +1318,19 @@ public final class Optimizer implements AutoCloseable {
          */
         public Builder stateFormat(StateFormat format) {
             this.stateFormat = Check.notNull("stateFormat", format);
+            return this;
+        }
+
+        /**
+         * With {@link StateFormat#INT8} state over a {@link #layout(ParameterSet) layout}: tensors of fewer elements
+         * keep float32 state (bitsandbytes' {@code min_8bit_size}); default
+         * {@value Optimizer#DEFAULT_INT8_MIN_TENSOR_SIZE}, 0 quantizes every tensor. Other formats ignore it.
+         */
+        public Builder int8MinTensorSize(int elements) {
+            if (elements < 0) {
+                throw new IllegalArgumentException("int8MinTensorSize must be >= 0, got " + elements);
+            }
+            this.int8MinTensorSize = elements;
             return this;
         }
 

@@ -103,6 +103,7 @@ public class CompressedStateBenchmark {
             } else if (b instanceof Int8BlockBuffer q) {
                 Arrays.fill(q.codes(), (byte) q.map().zeroCode());
                 Arrays.fill(q.absmax(), 0f);
+                Arrays.fill(q.float32Values(), 0f);
             }
         }
     }

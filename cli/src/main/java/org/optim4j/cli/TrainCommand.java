@@ -211,8 +211,19 @@ final class TrainCommand implements Callable<Integer> {
                     + "unless given.")
     String stateFormat;
 
+    private static final String INT8_MIN_SIZE = "--int8-min-size";
+
+    @Option(names = INT8_MIN_SIZE, paramLabel = "N",
+            description = "With --state int8: the network's tensors (W1, b1, …) of fewer than N elements keep float32 "
+                    + "state, the others are quantized in blocks that start at each tensor (bitsandbytes' "
+                    + "min_8bit_size; default 4096, so the 64-128-64-10 network's W1 and W2 are 8-bit; 0 quantizes "
+                    + "every tensor).")
+    Integer int8MinSize;
+
     /** The format of a resumed checkpoint's state (f32 when it has none compressed), or null without --resume. */
     private StateFormat resumedFormat;
+    /** True when a resumed checkpoint was written without the network's tensor layout (one flat tensor). */
+    private boolean resumedFlat;
 
     private StateFormat stateFormat() {
         if (stateFormat != null) {
@@ -260,6 +271,17 @@ final class TrainCommand implements Callable<Integer> {
             rules.add(resumedRule(resumed.rule()));
             resumedFormat = resumed.snapshot().state().values().stream().map(org.optim4j.state.BufferData::format)
                     .filter(f -> f != StateFormat.FLOAT32).findFirst().orElse(StateFormat.FLOAT32);
+            resumedFlat = resumed.snapshot().tensors().size() == 1
+                    && resumed.snapshot().tensors().get(0).name().equals(Optimizer.WHOLE_TENSOR);
+            String savedMinSize = resumed.metadata().get(TrainingCheckpoint.PREFIX + INT8_MIN_SIZE);
+            if (int8MinSize == null && savedMinSize != null) { // the same blocks as the saved run's int8 state
+                try {
+                    int8MinSize = Integer.parseInt(savedMinSize);
+                } catch (NumberFormatException e) {
+                    throw new ParameterException(spec.commandLine(), "--resume " + resume + ": its " + INT8_MIN_SIZE
+                            + " '" + savedMinSize + "' is not a number");
+                }
+            }
         } else if (compare) {
             for (String id : compareRules != null ? compareRules : RULES) {
                 rules.add(ruleFor(id));
@@ -350,6 +372,11 @@ final class TrainCommand implements Callable<Integer> {
         m.put("--data", data == null ? "the shipped digits" : data.toAbsolutePath().normalize().toString());
         m.put("network", run.mlp().architecture().toString());
         m.put("--batch-size", Integer.toString(batchSize));
+        if (run.optimizer().stateFormat() == StateFormat.INT8 && !run.optimizer().tensors().get(0).name()
+                .equals(Optimizer.WHOLE_TENSOR)) { // it decides the int8 blocks
+            m.put(INT8_MIN_SIZE, Integer.toString(int8MinSize != null ? int8MinSize
+                    : Optimizer.DEFAULT_INT8_MIN_TENSOR_SIZE));
+        }
         return m;
     }
 
@@ -426,6 +453,9 @@ final class TrainCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--state: " + e.getMessage());
+        }
+        if (int8MinSize != null && int8MinSize < 0) {
+            throw new ParameterException(spec.commandLine(), "--int8-min-size must be >= 0, got " + int8MinSize);
         }
         if (classes != null && classes < 1) {
             throw new ParameterException(spec.commandLine(), "--classes must be >= 1, got " + classes);
@@ -762,11 +792,15 @@ final class TrainCommand implements Callable<Integer> {
         Backend backend = backend(r, arch.parameterCount());
         Mlp mlp = Mlp.create(arch, Engine.parse(engineName), batchSize);
         Optimizer.Builder builder = Optimizer.builder(r).backend(backend);
-        // A rule with per-tensor norms (LAMB) needs the network's tensors W1, b1, …; the others keep the flat
-        // layout their checkpoints were written with.
+        // A rule with per-tensor norms (LAMB) needs the network's tensors W1, b1, …, and so does int8 state, whose
+        // blocks follow the tensors (unless resuming a checkpoint written flat); the others keep the flat layout
+        // their checkpoints were written with.
         boolean perTensor = r.transforms().stream()
                 .anyMatch(t -> t.reduction() == org.optim4j.transform.Transform.Reduction.PER_TENSOR_NORMS);
-        if (perTensor) {
+        if (int8MinSize != null) {
+            builder.int8MinTensorSize(int8MinSize);
+        }
+        if (perTensor || (stateFormat() == StateFormat.INT8 && !resumedFlat)) {
             builder.layout(arch.parameterSet(backend));
         } else {
             builder.parameterCount(arch.parameterCount());

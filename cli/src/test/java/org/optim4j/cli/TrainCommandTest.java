@@ -223,25 +223,48 @@ class TrainCommandTest {
                 truncated.err());
     }
 
-    /** --state stores the optimizer state compressed; a checkpoint keeps it so, and a resume continues exactly. */
+    /**
+     * --state stores the optimizer state compressed; a checkpoint keeps it so, and a resume continues exactly (int8:
+     * over the network's tensors, with every tensor of this small network in float32 by default and W1, W2 (1024,
+     * 160 elements) quantized with --int8-min-size 100, which the resumed run takes from the checkpoint).
+     */
     @Test
     void compressedStateTrainsCheckpointsAndResumesExactly(@TempDir Path dir) throws IOException {
-        for (String format : new String[] {"bf16", "int8"}) {
+        for (String variant : new String[] {"bf16", "int8", "int8:100"}) {
+            String format = variant.split(":")[0];
             String[] common = {"train", "--rule", "adam", "--hidden", "16", "--no-progress", "--warmup-epochs", "0",
                     "--backend", "simd", "--seed", "7", "--state", format};
-            Path wholeFile = dir.resolve(format + "-whole.ckpt");
+            if (variant.contains(":")) {
+                common = concat(common, "--int8-min-size", variant.split(":")[1]);
+            }
+            Path wholeFile = dir.resolve(variant.replace(':', '-') + "-whole.ckpt");
             Result whole = run(concat(common, "--epochs", "3", "--checkpoint", wholeFile.toString()));
             assertEquals(0, whole.exitCode(), whole.err());
-            Path file = dir.resolve(format + ".ckpt");
+            Path file = dir.resolve(variant.replace(':', '-') + ".ckpt");
             assertEquals(0, run(concat(common, "--epochs", "1", "--checkpoint", file.toString())).exitCode());
-            Path resumedFile = dir.resolve(format + "-resumed.ckpt");
+            Path resumedFile = dir.resolve(variant.replace(':', '-') + "-resumed.ckpt");
             Result second = run("train", "--hidden", "16", "--no-progress", "--warmup-epochs", "0", "--backend", "simd",
                     "--seed", "7", "--epochs", "3", "--resume", file.toString(), "--checkpoint", resumedFile.toString());
             assertEquals(0, second.exitCode(), second.err());
             Checkpoint resumed = Checkpoint.read(resumedFile);
             assertEquals(Checkpoint.read(wholeFile), resumed, format + ": the resumed run is the uninterrupted one");
             assertEquals(format, resumed.snapshot().state("s").format().id(), "state stays " + format);
+            if (format.equals("int8")) {
+                assertEquals("W1", resumed.snapshot().tensors().get(0).name(), "int8 state over the network's tensors");
+                org.optim4j.quant.Int8BlockBuffer r = (org.optim4j.quant.Int8BlockBuffer) resumed.snapshot()
+                        .state("r").compressedUnsafe();
+                int quantized = r.length() - r.blockPlan().float32Elements();
+                assertEquals(variant.contains(":") ? 1024 + 160 : 0, quantized, variant + ": W1 and W2 quantized");
+            }
         }
+        Result differs = run("train", "--hidden", "16", "--no-progress", "--warmup-epochs", "0", "--backend", "simd",
+                "--seed", "7", "--epochs", "3", "--int8-min-size", "0", "--resume",
+                dir.resolve("int8-100.ckpt").toString());
+        assertEquals(2, differs.exitCode(), differs.err());
+        assertTrue(differs.err().contains("--int8-min-size 100, this run has --int8-min-size 0"), differs.err());
+        Result negative = run("train", "--state", "int8", "--int8-min-size", "-1", "--epochs", "1");
+        assertEquals(2, negative.exitCode(), negative.err());
+        assertTrue(negative.err().contains("--int8-min-size must be >= 0, got -1"), negative.err());
         Result bad = run("train", "--state", "fp8", "--epochs", "1");
         assertEquals(2, bad.exitCode(), bad.err());
         assertTrue(bad.err().contains("--state") && bad.err().contains("'fp8'"), bad.err());

@@ -20,6 +20,7 @@ import org.optim4j.io.LittleEndianBytes;
 import org.optim4j.io.LittleEndianChannelReader;
 import org.optim4j.io.LittleEndianChannelWriter;
 import org.optim4j.quant.Bf16Buffer;
+import org.optim4j.quant.BlockPlan;
 import org.optim4j.quant.CompressedBuffer;
 import org.optim4j.quant.DynamicMap;
 import org.optim4j.quant.Int8BlockBuffer;
@@ -56,6 +57,11 @@ final class CheckpointFormat {
     static final int VERSION = 2;
     /** Version 2 plus compressed buffers (precision codes 3 and 4); written only when a buffer is compressed. */
     static final int VERSION_3 = 3;
+    /**
+     * Version 3 plus int8 state over blocks aligned to tensors (precision code 5); written only when such a buffer
+     * is present, so that files an earlier reader can read keep their version.
+     */
+    static final int VERSION_4 = 4;
     /** The first format (one rule, no layout), still read. */
     static final int VERSION_1 = 1;
     static final int HEADER_BYTES = 8 + 4 + 8;
@@ -67,6 +73,9 @@ final class CheckpointFormat {
     static final byte PRECISION_FLOAT64 = 2;
     static final byte PRECISION_BF16 = 3;
     static final byte PRECISION_INT8_BLOCKWISE = 4;
+    static final byte PRECISION_INT8_PLANNED = 5;
+    static final byte BLOCK_QUANTIZED = 0;
+    static final byte BLOCK_FLOAT32 = 1;
     static final byte MAP_DYNAMIC_SIGNED = 0;
     static final byte MAP_DYNAMIC_UNSIGNED = 1;
 
@@ -80,12 +89,13 @@ final class CheckpointFormat {
         byte[] meta = metadata(cp);
         long bodyLength = meta.length + 2L;
         List<String> names = cp.stateNames();
-        boolean compressed = false;
+        boolean compressed = false, planned = false;
         for (int i = 0; i < names.size(); i++) {
             bodyLength += bufferBytes(names.get(i), cp.stateBuffer(i));
             compressed |= cp.stateBuffer(i).format() != StateFormat.FLOAT32;
+            planned |= planned(cp.stateBuffer(i)) != null;
         }
-        int version = compressed ? VERSION_3 : VERSION;
+        int version = planned ? VERSION_4 : compressed ? VERSION_3 : VERSION;
         if (cp.hasParameters()) {
             bodyLength += bufferBytes(Checkpoint.PARAMETERS_NAME, cp.parameters());
         }
@@ -150,8 +160,19 @@ final class CheckpointFormat {
         return w.toByteArray();
     }
 
+    /** The int8 buffer of {@code data} if its blocks are not the uniform ones (precision 5), else null. */
+    private static Int8BlockBuffer planned(BufferData data) {
+        return data.compressedUnsafe() instanceof Int8BlockBuffer q && !q.blockPlan().isUniform() ? q : null;
+    }
+
     private static long bufferBytes(String name, BufferData data) {
         long head = 1 + 2 + name.getBytes(StandardCharsets.UTF_8).length + 1 + 4;
+        Int8BlockBuffer planned = planned(data);
+        if (planned != null) {
+            BlockPlan plan = planned.blockPlan();
+            int floats = plan.float32Elements();
+            return head + 1 + 4 + (4L + 1 + 4) * plan.blocks() + (data.length() - floats) + 4L * floats;
+        }
         return switch (data.format()) {
             case BF16 -> head + 2L * data.length();
             case INT8 -> head + 1 + 4 + 4L * data.compressedUnsafe().blocks() + data.length();
@@ -175,6 +196,11 @@ final class CheckpointFormat {
             out.bytes(raw);
             return;
         }
+        Int8BlockBuffer planned = planned(data);
+        if (planned != null) {
+            writePlanned(out, planned);
+            return;
+        }
         if (data.compressedUnsafe() instanceof Int8BlockBuffer q) {
             out.u8(PRECISION_INT8_BLOCKWISE);
             out.u32(data.length());
@@ -194,6 +220,38 @@ final class CheckpointFormat {
     }
 
 
+    /**
+     * Precision 5: map, block count K, K block lengths, K block kinds, K absmax, the quantized blocks' codes, the
+     * float32 blocks' values (both in element order).
+     */
+    private static void writePlanned(LittleEndianChannelWriter out, Int8BlockBuffer q) throws IOException {
+        BlockPlan plan = q.blockPlan();
+        int blocks = plan.blocks();
+        out.u8(PRECISION_INT8_PLANNED);
+        out.u32(q.length());
+        out.u8(q.map().signed() ? MAP_DYNAMIC_SIGNED : MAP_DYNAMIC_UNSIGNED);
+        out.u32(blocks);
+        byte[] table = new byte[5 * blocks];
+        ByteBuffer t = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN);
+        for (int b = 0; b < blocks; b++) {
+            t.putInt(plan.end(b) - plan.start(b));
+        }
+        for (int b = 0; b < blocks; b++) {
+            t.put(plan.float32(b) ? BLOCK_FLOAT32 : BLOCK_QUANTIZED);
+        }
+        out.bytes(table);
+        out.floats(q.absmax());
+        byte[] codes = new byte[q.length() - plan.float32Elements()];
+        int at = 0;
+        for (int b = 0; b < blocks; b++) {
+            if (!plan.float32(b)) {
+                System.arraycopy(q.codes(), plan.start(b), codes, at, plan.end(b) - plan.start(b));
+                at += plan.end(b) - plan.start(b);
+            }
+        }
+        out.bytes(codes);
+        out.floats(q.float32Values());
+    }
 
     // ---------------------------------------------------------------- reading
 
@@ -213,9 +271,9 @@ final class CheckpointFormat {
                 throw new CheckpointException(file, "not an optim4j checkpoint (the file does not start with \"OPTIM4JC\")");
             }
             int version = header.getInt();
-            if (version != VERSION && version != VERSION_1 && version != VERSION_3) {
+            if (version != VERSION && version != VERSION_1 && version != VERSION_3 && version != VERSION_4) {
                 throw new CheckpointException(file, "format version " + Integer.toUnsignedString(version)
-                        + " is not supported; this reader supports versions " + VERSION_1 + " to " + VERSION_3);
+                        + " is not supported; this reader supports versions " + VERSION_1 + " to " + VERSION_4);
             }
             long bodyLength = header.getLong();
             long expected = HEADER_BYTES + bodyLength + TRAILER_BYTES;
@@ -366,6 +424,58 @@ final class CheckpointFormat {
         }
     }
 
+    /** Precision 5 (see {@link #writePlanned}), checked: lengths, kinds, that the blocks cover the buffer. */
+    private static Int8BlockBuffer readPlanned(LittleEndianChannelReader in, String name, int length)
+            throws IOException {
+        int map = in.u8();
+        if (map != MAP_DYNAMIC_SIGNED && map != MAP_DYNAMIC_UNSIGNED) {
+            throw new IllegalArgumentException("buffer '" + name + "' has unknown int8 map code " + map);
+        }
+        int blocks = in.i32();
+        if (blocks < 0 || blocks > length || 9L * blocks > in.remaining()) { // a block takes ≥ 9 bytes
+            throw new IllegalArgumentException("buffer '" + name + "' has " + blocks + " int8 blocks for " + length
+                    + " elements");
+        }
+        ByteBuffer t = ByteBuffer.wrap(in.bytes(5 * blocks)).order(ByteOrder.LITTLE_ENDIAN);
+        int[] lengths = new int[blocks];
+        boolean[] float32 = new boolean[blocks];
+        for (int b = 0; b < blocks; b++) {
+            lengths[b] = t.getInt();
+        }
+        for (int b = 0; b < blocks; b++) {
+            int kind = t.get();
+            if (kind != BLOCK_QUANTIZED && kind != BLOCK_FLOAT32) {
+                throw new IllegalArgumentException("buffer '" + name + "' block " + b + " has unknown kind " + kind);
+            }
+            float32[b] = kind == BLOCK_FLOAT32;
+        }
+        BlockPlan plan;
+        try {
+            plan = BlockPlan.of(lengths, float32);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("buffer '" + name + "': " + e.getMessage(), e);
+        }
+        if (plan.length() != length) {
+            throw new IllegalArgumentException("buffer '" + name + "' has int8 blocks over " + plan.length()
+                    + " elements but " + length + " elements");
+        }
+        Int8BlockBuffer q = new Int8BlockBuffer(plan, map == MAP_DYNAMIC_SIGNED ? DynamicMap.SIGNED
+                : DynamicMap.UNSIGNED);
+        float[] absmax = in.floats(blocks);
+        System.arraycopy(absmax, 0, q.absmax(), 0, blocks);
+        byte[] codes = in.bytes(length - plan.float32Elements());
+        int at = 0;
+        for (int b = 0; b < blocks; b++) {
+            if (!plan.float32(b)) {
+                System.arraycopy(codes, at, q.codes(), plan.start(b), plan.end(b) - plan.start(b));
+                at += plan.end(b) - plan.start(b);
+            }
+        }
+        float[] values = in.floats(plan.float32Elements());
+        System.arraycopy(values, 0, q.float32Values(), 0, values.length);
+        return q;
+    }
+
     private static Checkpoint readBuffers(LittleEndianChannelReader in, long step, long skipped, int parameterCount, String backend,
                                           Map<String, String> metadata, List<TensorSlot> tensors,
                                           List<ParameterGroup> groups) throws IOException {
@@ -411,6 +521,8 @@ final class CheckpointFormat {
                 byte[] codes = in.bytes(length);
                 System.arraycopy(codes, 0, q.codes(), 0, length);
                 data = BufferData.wrapCompressed(q);
+            } else if (precision == PRECISION_INT8_PLANNED) {
+                data = BufferData.wrapCompressed(readPlanned(in, name, length));
             } else {
                 throw new IllegalArgumentException("buffer '" + name + "' has unknown precision code " + precision);
             }

@@ -3,17 +3,31 @@ package org.optim4j.quant;
 import org.optim4j.spi.Buffer;
 
 /**
- * A state buffer stored in a compressed {@link StateFormat}, read and written a block of
- * {@value StateFormat#BLOCK} elements at a time by kernels (element accessors exist for tests and I/O and are
- * slow for int8, whose {@link #set} re-encodes the element's block). Values read are float32.
+ * A state buffer stored in a compressed {@link StateFormat}, read and written a block (of at most
+ * {@value StateFormat#BLOCK} elements, cut by its {@link #blockPlan()}) at a time by kernels (element accessors
+ * exist for tests and I/O and are slow for int8, whose {@link #set} re-encodes the element's block). Values read
+ * are float32.
  */
 public sealed interface CompressedBuffer extends Buffer permits Bf16Buffer, Int8BlockBuffer {
 
     StateFormat format();
 
+    /**
+     * How the buffer is cut into blocks: uniform blocks of {@value StateFormat#BLOCK} unless the buffer says
+     * otherwise (int8 state aligned to tensors, {@link Int8BlockBuffer}). The blocks methods below follow it.
+     */
+    default BlockPlan blockPlan() {
+        return BlockPlan.uniform(length());
+    }
+
     /** Number of blocks (the last may be partial). */
     default int blocks() {
         return (length() + StateFormat.BLOCK - 1) / StateFormat.BLOCK;
+    }
+
+    /** The first element of block {@code block}. */
+    default int blockStart(int block) {
+        return block * StateFormat.BLOCK;
     }
 
     /** Decodes block {@code block} into {@code dst[0, count)}, count = the block's length. */
@@ -55,7 +69,7 @@ public sealed interface CompressedBuffer extends Buffer permits Bf16Buffer, Int8
         float[] tmp = new float[StateFormat.BLOCK];
         for (int b = 0; b < blocks(); b++) {
             decodeBlock(b, tmp);
-            System.arraycopy(tmp, 0, out, b * StateFormat.BLOCK, blockLength(b));
+            System.arraycopy(tmp, 0, out, blockStart(b), blockLength(b));
         }
         return out;
     }
@@ -68,7 +82,7 @@ public sealed interface CompressedBuffer extends Buffer permits Bf16Buffer, Int8
         }
         float[] tmp = new float[StateFormat.BLOCK];
         for (int b = 0; b < blocks(); b++) {
-            System.arraycopy(src, b * StateFormat.BLOCK, tmp, 0, blockLength(b));
+            System.arraycopy(src, blockStart(b), tmp, 0, blockLength(b));
             encodeBlock(b, tmp);
         }
     }

@@ -6,7 +6,8 @@ import org.optim4j.spi.Kernel;
 import org.optim4j.spi.StepScalars;
 
 /**
- * Any float32 kernel run over compressed state, one block of {@value StateFormat#BLOCK} elements at a time: the
+ * Any float32 kernel run over compressed state, one block (of the state's {@link BlockPlan}, at most
+ * {@value StateFormat#BLOCK} elements) at a time: the
  * block's state is decoded into float32 scratch arrays (θ and g copied beside it, so that the inner kernel sees
  * its usual buffers, indexed within the block), the inner kernel runs on the part of the block in
  * {@code [from, to)}, θ (or, for a look-ahead kernel, the point p) is copied back, and the block's state is
@@ -67,9 +68,16 @@ public final class CompressedKernel implements Kernel {
         int written = lookahead ? 1 : 0;
         int states = 2 + stateCount; // buffers before the optional bf16 copy of θ
         Buffer copy = !lookahead && b.length > states ? b[states] : null;
-        for (int blk = from / StateFormat.BLOCK; blk <= (to - 1) / StateFormat.BLOCK; blk++) {
-            int start = blk * StateFormat.BLOCK;
-            int end = Math.min(start + StateFormat.BLOCK, b[0].length());
+        BlockPlan plan = blockPlan(b);
+        for (int k = 2; k < states; k++) {
+            if (b[k] instanceof CompressedBuffer c && c.blockPlan() != plan && !c.blockPlan().equals(plan)) {
+                throw new IllegalArgumentException("state buffers " + b[2] + " and " + c + " are cut into "
+                        + "different blocks; an optimizer's compressed state buffers share one block plan");
+            }
+        }
+        for (int blk = plan.blockOf(from); blk < plan.blocks() && plan.start(blk) < to; blk++) {
+            int start = plan.start(blk);
+            int end = plan.end(blk);
             int lo = Math.max(from, start), hi = Math.min(to, end);
             load(b[0], x.f[0], start, lo, hi);
             load(b[1], x.f[1], start, lo, hi);
@@ -105,6 +113,20 @@ public final class CompressedKernel implements Kernel {
                 }
             }
         }
+    }
+
+    /**
+     * The blocks a compressed kernel over {@code buffers} (θ, g, state…, [copy]) works in: the plan of the first
+     * compressed state buffer (an optimizer's compressed state buffers share one), else uniform blocks over θ's
+     * length (float32 state, mixed precision).
+     */
+    public static BlockPlan blockPlan(Buffer[] buffers) {
+        for (int k = 2; k < buffers.length; k++) {
+            if (buffers[k] instanceof CompressedBuffer c) {
+                return c.blockPlan();
+            }
+        }
+        return BlockPlan.uniform(buffers[0].length());
     }
 
     private static void load(Buffer src, float[] dst, int start, int lo, int hi) {

@@ -12,9 +12,10 @@ import org.optim4j.spi.KernelKey;
  *   <li>{@link #FLOAT32}: 4 bytes per element, exact (the default);</li>
  *   <li>{@link #BF16}: bfloat16, the upper half of a float32, rounded to nearest even on store
  *       ({@link Bf16}): 2 bytes per element;</li>
- *   <li>{@link #INT8}: Dettmers et al. 2022 8-bit block-wise state: per block of {@value #BLOCK} elements an
- *       absmax scale (float32) and one byte per element, the index of the nearest entry of bitsandbytes'
- *       dynamic map (signed for s, unsigned for second moments) ({@link DynamicMap}): 1 + 4/2048 bytes.</li>
+ *   <li>{@link #INT8}: Dettmers et al. 2022 8-bit block-wise state: per block of at most {@value #BLOCK} elements
+ *       an absmax scale (float32) and one byte per element, the index of the nearest entry of bitsandbytes'
+ *       dynamic map (signed for s, unsigned for second moments) ({@link DynamicMap}): 1 + 4/2048 bytes. Over a
+ *       tensor layout the blocks follow the tensors and small tensors stay float32 ({@link BlockPlan}).</li>
  * </ul>
  */
 public enum StateFormat {
@@ -22,7 +23,10 @@ public enum StateFormat {
     BF16("bf16"),
     INT8("int8");
 
-    /** Elements per block: the int8 scale's block, and the unit in which compressed state is split across threads. */
+    /**
+     * Elements per block (at most, for int8 blocks aligned to tensors): the int8 scale's block, and the unit in which
+     * compressed state is split across threads.
+     */
     public static final int BLOCK = 2048;
 
     private final String id;

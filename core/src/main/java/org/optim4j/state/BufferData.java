@@ -136,8 +136,8 @@ public final class BufferData {
     /**
      * Writes every element into {@code target}, whose length must match: float32 values exactly into any
      * buffer; float64 values exactly into a float64 buffer and rounded to nearest into a float32 one. Compressed
-     * data goes as stored into a compressed buffer of its format (and int8 map), else as its float32 values
-     * (encoded again when the target is compressed in another format).
+     * data goes as stored into a compressed buffer of its format (and int8 map and blocks), else as its float32
+     * values (encoded again when the target is compressed in another format or, int8, cut into other blocks).
      *
      * @throws IllegalArgumentException if {@code target} is null or of another length; nothing is written then
      */
@@ -163,8 +163,7 @@ public final class BufferData {
     }
 
     private boolean sameMap(CompressedBuffer c) {
-        return !(c instanceof org.optim4j.quant.Int8BlockBuffer a)
-                || a.map() == ((org.optim4j.quant.Int8BlockBuffer) compressed).map();
+        return !(c instanceof org.optim4j.quant.Int8BlockBuffer a) || a.sameLayout(compressed);
     }
 
     /** True when {@code buffer} holds exactly these values (bit for bit, in this data's precision). */

@@ -25,6 +25,7 @@ import org.optim4j.DoubleTestBackend;
 import org.optim4j.Optimizer;
 import org.optim4j.RuleCatalog;
 import org.optim4j.backend.scalar.ScalarBackend;
+import org.optim4j.quant.StateFormat;
 import org.optim4j.rule.UpdateRule;
 import org.optim4j.spi.Backend;
 import org.optim4j.spi.Buffer;
@@ -71,6 +72,26 @@ class CheckpointBodyFuzzTest {
                     }
                 }
             }
+        }
+        // Compressed state (issue 14): bf16 and int8 over uniform blocks (version 3), int8 over blocks aligned to a
+        // layout, one tensor quantized and one kept in float32 (version 4).
+        org.optim4j.ParameterSet layout = org.optim4j.ParameterSet.builder().add("w", 5).add("b", 2)
+                .build(new ScalarBackend());
+        for (int variant = 0; variant < 3; variant++) {
+            Optimizer.Builder b = Optimizer.builder(org.optim4j.rule.Adam.of(1e-2)).backend(new ScalarBackend())
+                    .stateFormat(variant == 0 ? StateFormat.BF16 : StateFormat.INT8);
+            Optimizer opt = variant < 2 ? b.parameterCount(7).build() : b.layout(layout).int8MinTensorSize(3).build();
+            Buffer theta = opt.newBuffer();
+            Buffer g = opt.newBuffer();
+            for (int step = 0; step < 2; step++) {
+                for (int i = 0; i < 7; i++) {
+                    g.set(i, 0.25 * (i + 1) - step);
+                }
+                opt.step(theta, g);
+            }
+            Path f = dir.resolve("seed-" + k++);
+            Checkpoint.capture(opt, theta).write(f);
+            seeds.add(Files.readAllBytes(f));
         }
         return seeds;
     }

@@ -174,13 +174,13 @@ class CheckpointFileTest {
         Path f = dir.resolve("ok");
         trained(Adam.defaults(), 3, 1, 3).write(f);
         byte[] bytes = Files.readAllBytes(f);
-        byte[] v4 = bytes.clone(); // version 3 (compressed state, issue 14) is read; 4 does not exist
-        ByteBuffer.wrap(v4).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 4);
-        rechecksum(v4);
-        Path newer = dir.resolve("v4");
-        Files.write(newer, v4);
+        byte[] v5 = bytes.clone(); // versions 3 and 4 (compressed state, issue 14) are read; 5 does not exist
+        ByteBuffer.wrap(v5).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 5);
+        rechecksum(v5);
+        Path newer = dir.resolve("v5");
+        Files.write(newer, v5);
         assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(newer)).getMessage()
-                .contains("format version 4 is not supported"));
+                .contains("format version 5 is not supported"));
         Path text = dir.resolve("text");
         Files.writeString(text, "this is not a checkpoint at all, just some text");
         assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.read(text)).getMessage()

@@ -80,21 +80,37 @@ class DynamicMapTest {
             values[i] = Float.intBitsToFloat(QuantFixtures.hex(p[0]));
             codes[i] = Integer.parseInt(p[1]);
         }
+        // the map's block encoding is bitsandbytes' exactly
+        int blocks = (n + StateFormat.BLOCK - 1) / StateFormat.BLOCK;
+        byte[] mapCodes = new byte[n];
+        float[] mapAbsmax = new float[blocks];
+        for (int b = 0; b < blocks; b++) {
+            int from = b * StateFormat.BLOCK, to = Math.min(n, from + StateFormat.BLOCK);
+            map.encodeBlock(values, from, to, mapCodes, from, mapAbsmax, b);
+        }
         Int8BlockBuffer buffer = new Int8BlockBuffer(n, map);
         buffer.copyFrom(values);
         assertEquals(absmax.length, buffer.blocks());
         for (int b = 0; b < absmax.length; b++) {
+            assertEquals(absmax[b], String.format("%08x", Float.floatToRawIntBits(mapAbsmax[b])), "absmax " + b);
             assertEquals(absmax[b], String.format("%08x", Float.floatToRawIntBits(buffer.absmax()[b])), "absmax " + b);
         }
-        int negativeAbsmax = 0;
+        int negativeAbsmax = 0, floored = 0;
         for (int i = 0; i < n; i++) {
-            assertEquals(codes[i], buffer.codes()[i] & 0xFF, fixture + " element " + i + " = " + values[i]);
+            assertEquals(codes[i], mapCodes[i] & 0xFF, fixture + " element " + i + " = " + values[i]);
+            // the buffer stores a positive second moment that bitsandbytes rounds to 0 as the smallest positive entry
+            boolean floor = !map.signed() && codes[i] == map.zeroCode() && values[i] > 0;
+            floored += floor ? 1 : 0;
+            assertEquals(floor ? codes[i] + 1 : codes[i], buffer.codes()[i] & 0xFF, fixture + " element " + i + " = "
+                    + values[i] + " in the buffer");
             if (codes[i] == 0 && map.signed()) {
                 negativeAbsmax++;
             }
         }
         if (map.signed()) {
             assertTrue(negativeAbsmax > 0, "the fixture has a block whose absmax is negative");
+        } else {
+            assertTrue(floored > 0, "the fixture has positive values that bitsandbytes rounds to 0");
         }
     }
 

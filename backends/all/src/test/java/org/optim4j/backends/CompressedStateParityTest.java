@@ -76,7 +76,9 @@ class CompressedStateParityTest {
     }
 
     static final StateFormat[] FORMATS = {StateFormat.BF16, StateFormat.INT8};
-    static final int[] SIZES = {1, 17, 2049, 4097, 65537};
+    /** The size that stands for {@link #smallNetwork}: a layout whose int8 blocks follow its tensors. */
+    static final int SMALL_NETWORK = -2;
+    static final int[] SIZES = {1, 17, 2049, 4097, 65537, SMALL_NETWORK};
     static final List<SimdBackend> SIMD = List.of(new SimdBackend(1), new SimdBackend(2, 128), new SimdBackend(3, 128));
 
     @AfterAll
@@ -87,18 +89,32 @@ class CompressedStateParityTest {
     record Run(Buffer theta, Optimizer opt) {
     }
 
+    /**
+     * A small network's tensors, at unaligned offsets: W1 (5120) and W2 (4880) over 4096 elements (int8 per tensor,
+     * each ending in a partial block), the biases and W3 under it (float32 in int8 state).
+     */
+    static ParameterSet smallNetwork(Backend backend) {
+        return ParameterSet.builder().add("W1", 80, 64).add("b1", 80).add("W2", 61, 80).add("b2", 61)
+                .add("W3", 10, 61).add("b3", 10).build(backend);
+    }
+
+    /**
+     * An optimizer over {@code size} elements, or over the layout of {@link BackendParityTest#manyTensors} (256
+     * tensors of 4096, int8 per tensor, and small ones) or of {@link #smallNetwork}, which it is built with.
+     */
     static Run start(Backend backend, Config c, int size, StateFormat format) {
         Buffer theta;
-        int n;
-        if (size == BackendParityTest.MANY) {
-            ParameterSet p = BackendParityTest.manyTensors(backend);
-            theta = p.flat();
+        ParameterSet layout = null;
+        if (size == BackendParityTest.MANY || size == SMALL_NETWORK) {
+            layout = size == SMALL_NETWORK ? smallNetwork(backend) : BackendParityTest.manyTensors(backend);
+            theta = layout.flat();
         } else {
             theta = backend.allocate(size);
         }
-        n = theta.length();
+        int n = theta.length();
         theta.copyFrom(BackendParityTest.fill(1, n));
-        Optimizer opt = Optimizer.builder(c.rule()).backend(backend).parameterCount(n).stateFormat(format).build();
+        Optimizer.Builder b = Optimizer.builder(c.rule()).backend(backend).stateFormat(format);
+        Optimizer opt = (layout != null ? b.layout(layout) : b.parameterCount(n)).build();
         return new Run(theta, opt);
     }
 
@@ -117,7 +133,7 @@ class CompressedStateParityTest {
         return COMPRESSIBLE.stream().map(c -> DynamicContainer.dynamicContainer(c.label(),
                 Arrays.stream(FORMATS).flatMap(f -> SIMD.stream().map(b -> DynamicTest.dynamicTest(
                         f.id() + " " + b, () -> {
-                            for (int size : new int[] {17, 4097, 65537}) {
+                            for (int size : new int[] {17, 4097, 65537, SMALL_NETWORK}) {
                                 exact(b, c, size, f);
                             }
                         })))));
@@ -134,6 +150,10 @@ class CompressedStateParityTest {
             step(q, c, t);
             step(f, c, t);
             String what = c + ", " + format.id() + ", n=" + size + ", " + backend + ", step " + t;
+            if (t == 0 && size == SMALL_NETWORK && format == StateFormat.INT8 && !qs.isEmpty()
+                    && qs.get(0) instanceof CompressedBuffer cq) {
+                assertEquals(10, cq.blocks(), what + ": W1 3 blocks, W2 3, the rest one float32 block each");
+            }
             assertArrayEquals(f.theta().toFloatArray(), q.theta().toFloatArray(), what + ": θ");
             for (int k = 0; k < qs.size(); k++) {
                 if (qs.get(k) instanceof CompressedBuffer cq) {
@@ -151,7 +171,7 @@ class CompressedStateParityTest {
     Stream<DynamicNode> everyRuleInEveryFormatIsCloseToTheScalarReference() {
         return COMPRESSIBLE.stream().map(c -> DynamicContainer.dynamicContainer(c.label(),
                 Arrays.stream(FORMATS).flatMap(f -> Arrays.stream(SIZES).mapToObj(size -> DynamicTest.dynamicTest(
-                        f.id() + " n=" + BackendParityTest.sizeOf(size), () -> {
+                        f.id() + (size == SMALL_NETWORK ? " small network" : " n=" + BackendParityTest.sizeOf(size)), () -> {
                             List<float[]> ref = result(new ScalarBackend(), c, size, f);
                             for (SimdBackend b : SIMD) {
                                 close(ref, result(b, c, size, f), c + ", " + f.id() + ", " + b, f);
@@ -198,7 +218,10 @@ class CompressedStateParityTest {
     /** Twelve blocks and a partial one: every thread count cuts it at other block boundaries. */
     static final int SPLIT_SIZE = 12 * StateFormat.BLOCK + 1001;
 
-    /** Splitting across threads at block boundaries changes no bit (a many-tensor layout included). */
+    /**
+     * Splitting across threads at block boundaries changes no bit (a many-tensor layout, whose int8 blocks follow
+     * its tensors, and a small network's included).
+     */
     @Test
     void theThreadSplitChangesNoBit() {
         for (StateFormat f : FORMATS) {
@@ -208,6 +231,11 @@ class CompressedStateParityTest {
                     List<float[]> other = result(b, c, SPLIT_SIZE, f);
                     for (int k = 0; k < one.size(); k++) {
                         assertArrayEquals(one.get(k), other.get(k), c + ", " + f.id() + ", " + b + ", buffer " + k);
+                    }
+                    List<float[]> net = result(b, c, SMALL_NETWORK, f);
+                    List<float[]> netOne = result(SIMD.get(0), c, SMALL_NETWORK, f);
+                    for (int k = 0; k < net.size(); k++) {
+                        assertArrayEquals(netOne.get(k), net.get(k), c + ", small network, " + f.id() + ", " + b);
                     }
                     if (c == BackendParityTest.REGISTRY.get(0) || c.rule() instanceof Adam) {
                         List<float[]> many = result(b, c, BackendParityTest.MANY, f);
@@ -290,12 +318,16 @@ class CompressedStateParityTest {
         backends.add(new ScalarBackend());
         return COMPRESSIBLE.stream().filter(c -> !c.specForm()).map(c -> DynamicContainer.dynamicContainer(
                 c.label(), Arrays.stream(StateFormat.values()).flatMap(f -> backends.stream().map(b ->
-                        DynamicTest.dynamicTest(f.id() + " " + b, () -> mixed(b, c, 4097, f))))));
+                        DynamicTest.dynamicTest(f.id() + " " + b, () -> {
+                            mixed(b, c, 4097, f);
+                            mixed(b, c, SMALL_NETWORK, f);
+                        })))));
     }
 
-    static void mixed(Backend backend, Config c, int size, StateFormat format) {
-        Run m = start(backend, c, size, format);
-        Run f = start(backend, c, size, format);
+    static void mixed(Backend backend, Config c, int shape, StateFormat format) {
+        Run m = start(backend, c, shape, format);
+        Run f = start(backend, c, shape, format);
+        int size = m.theta().length();
         org.optim4j.quant.Bf16Buffer copy = new org.optim4j.quant.Bf16Buffer(size);
         for (int t = 0; t < 4; t++) {
             org.optim4j.quant.Bf16Buffer g16 = new org.optim4j.quant.Bf16Buffer(size);

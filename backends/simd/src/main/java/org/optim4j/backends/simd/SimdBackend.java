@@ -13,6 +13,7 @@ import org.optim4j.rule.Nesterov;
 import org.optim4j.rule.RmsProp;
 import org.optim4j.rule.Sgd;
 import org.optim4j.rule.UpdateRule;
+import org.optim4j.quant.BlockPlan;
 import org.optim4j.quant.CompressedKernel;
 import org.optim4j.quant.StateFormat;
 import org.optim4j.schedule.Schedule;
@@ -216,9 +217,10 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
     }
 
     /**
-     * Splits a kernel over compressed state at {@link StateFormat#BLOCK block} boundaries (a block is decoded and
-     * encoded whole, so two threads must never share one): the splitter cuts the block-rounded range anywhere, and
-     * each block is run by the part that holds its first element, clipped to {@code [from, to)}.
+     * Splits a kernel over compressed state at block boundaries (a block is decoded and encoded whole, so two
+     * threads must never share one; the blocks are the state's {@link BlockPlan}, aligned to tensors for int8 state
+     * over a layout): the splitter cuts {@code [from, to)} anywhere, and each part runs from the first block start
+     * at or after its own start to the first at or after its end, clipped to {@code [from, to)}.
      */
     private Kernel splitBlocks(Kernel blockKernel) {
         return (scalars, buffers, from, to) -> {
@@ -227,13 +229,14 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
             }
             BlockParts parts = blockParts.get();
             parts.kernel = blockKernel;
+            parts.plan = CompressedKernel.blockPlan(buffers);
             parts.from = from;
             parts.to = to;
-            int b0 = from / StateFormat.BLOCK, b1 = (to + StateFormat.BLOCK - 1) / StateFormat.BLOCK;
             try {
-                splitter.run(parts, scalars, buffers, b0 * StateFormat.BLOCK, b1 * StateFormat.BLOCK);
+                splitter.run(parts, scalars, buffers, from, to);
             } finally {
                 parts.kernel = null;
+                parts.plan = null;
             }
         };
     }
@@ -243,14 +246,14 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
 
     private static final class BlockParts implements Kernel {
         Kernel kernel;
+        BlockPlan plan;
         int from;
         int to;
 
         @Override
         public void apply(org.optim4j.spi.StepScalars s, Buffer[] b, int lo, int hi) {
-            int first = (lo + StateFormat.BLOCK - 1) / StateFormat.BLOCK * StateFormat.BLOCK;
-            int last = (hi + StateFormat.BLOCK - 1) / StateFormat.BLOCK * StateFormat.BLOCK;
-            int start = Math.max(from, first), end = Math.min(to, last);
+            int start = lo <= from ? from : Math.min(to, plan.ceilStart(lo));
+            int end = hi >= to ? to : Math.min(to, plan.ceilStart(hi));
             if (start < end) {
                 kernel.apply(s, b, start, end);
             }
