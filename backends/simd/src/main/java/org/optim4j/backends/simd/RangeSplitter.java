@@ -197,8 +197,9 @@ final class RangeSplitter implements AutoCloseable {
 
     void run(Kernel k, StepScalars s, Buffer[] b, int from, int to) {
         int n = to - from;
+        int at = slot(k);
         if (n < minSplit && workers.length > 0 && adaptive && n >= ADAPT_FROM) {
-            int decision = decide(k, s, b, from, to);
+            int decision = decide(at, k, s, b, from, to);
             if (decision == RAN) {
                 return;
             }
@@ -223,15 +224,14 @@ final class RangeSplitter implements AutoCloseable {
             int parts = (int) Math.min(threads, n / ALIGN);
             long size = ((n + (long) parts - 1) / parts + ALIGN - 1) / ALIGN * ALIGN;
             count = (int) ((n + size - 1) / size);
-            if (adaptive && n < WAKE_FROM && !backToBack(k) && anyParked(count)) {
+            if (adaptive && n < WAKE_FROM && !backToBack(at) && anyParked(count)) {
                 // Waking a parked worker costs more than this range's work (see WAKE_FROM): run it alone.
                 count = 0;
                 k.apply(s, b, from, to);
-                lastEnd[System.identityHashCode(k) & (SLOTS - 1)] = System.nanoTime();
+                lastEnd[at] = System.nanoTime();
                 return;
             }
             // Part 0 (the caller's) gets the learnt bonus; parts 1.. share the rest equally, on 64-element bounds.
-            int at = System.identityHashCode(k) & (SLOTS - 1);
             if (balanceKeys[at] != k) {
                 balanceKeys[at] = k;
                 balance[at] = 0;
@@ -286,8 +286,8 @@ final class RangeSplitter implements AutoCloseable {
                 throw new IllegalStateException("simd worker failed", f);
             }
         } finally {
-            if (count > 0) {
-                lastEnd[System.identityHashCode(k) & (SLOTS - 1)] = System.nanoTime();
+            if (adaptive && count > 0) {
+                lastEnd[at] = System.nanoTime();
             }
             for (int p = 1; p < count; p++) { // the user's buffers are not kept reachable between calls
                 Slot slot = slots[p];
@@ -317,12 +317,17 @@ final class RangeSplitter implements AutoCloseable {
         return false;
     }
 
+    /** The entry of {@code k} in the per-kernel tables (balance, cost, last end): by identity hash. */
+    private static int slot(Kernel k) {
+        return System.identityHashCode(k) & (SLOTS - 1);
+    }
+
     /**
      * Whether this kernel's previous call through the splitter ended less than {@code 2 × SPIN_MICROS} ago: steps back
      * to back, where waking the workers once keeps them spinning for the calls that follow.
      */
-    private boolean backToBack(Kernel k) {
-        long previous = lastEnd[System.identityHashCode(k) & (SLOTS - 1)]; // a hash collision: just imprecise
+    private boolean backToBack(int at) {
+        long previous = lastEnd[at]; // a hash collision (another kernel's entry): just imprecise
         return System.nanoTime() - previous < 2 * TimeUnit.MICROSECONDS.toNanos(SPIN_MICROS);
     }
 
@@ -337,9 +342,8 @@ final class RangeSplitter implements AutoCloseable {
      * says splitting pays, {@code ALONE} if not; or, on a sampled call, runs the range alone, times it and returns
      * {@code RAN}.
      */
-    private int decide(Kernel k, StepScalars s, Buffer[] b, int from, int to) {
+    private int decide(int at, Kernel k, StepScalars s, Buffer[] b, int from, int to) {
         int n = to - from;
-        int at = System.identityHashCode(k) & (SLOTS - 1);
         if (costKeys[at] != k) {
             costKeys[at] = k;
             costNanos[at] = 0;
