@@ -351,6 +351,25 @@ class CompressedStateParityTest {
         }
     }
 
+    /**
+     * simd's vector bf16 Adam walks a range of a million elements or more as two interleaved streams
+     * ({@code VectorKernels.STREAMS_FROM}): every element is still stepped exactly once, with the same bits, on one
+     * thread (one range of 2M + 37) and on two (two parts of just over 1M), with a float32 or a bf16 gradient.
+     */
+    @Test
+    void longRangesAreSteppedExactlyOnceWhateverTheWalk() {
+        int size = (1 << 21) + 37;
+        for (Config c : COMPRESSIBLE) {
+            if (c.specForm() || !(c.rule() instanceof Adam || c.rule() instanceof org.optim4j.rule.AdamW)) {
+                continue;
+            }
+            for (SimdBackend b : SIMD.subList(0, 2)) {
+                exact(b, c, size, StateFormat.BF16);
+                mixed(b, c, size, StateFormat.BF16);
+            }
+        }
+    }
+
     @Test
     void compressedStateNeedsAHeapBackend() {
         Backend nd4j = Backends.all().stream().filter(b -> b.name().equals(Nd4jBackend.NAME)).findFirst().orElseThrow();
