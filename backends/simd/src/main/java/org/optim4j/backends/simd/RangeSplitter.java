@@ -224,11 +224,17 @@ final class RangeSplitter implements AutoCloseable {
             int parts = (int) Math.min(threads, n / ALIGN);
             long size = ((n + (long) parts - 1) / parts + ALIGN - 1) / ALIGN * ALIGN;
             count = (int) ((n + size - 1) / size);
-            if (adaptive && n < WAKE_FROM && !backToBack(at) && anyParked(count)) {
-                // Waking a parked worker costs more than this range's work (see WAKE_FROM): run it alone.
+            if (adaptive && !backToBack(at) && anyParked(count) && !worthWaking(at, k, n)) {
+                // Waking a parked worker costs more than it saves on this range (see WAKE_WORK_NANOS): run it alone.
                 count = 0;
+                long t0 = System.nanoTime();
                 k.apply(s, b, from, to);
-                lastEnd[at] = System.nanoTime();
+                long t1 = System.nanoTime();
+                float measured = (float) ((t1 - t0) / (double) n);
+                if (gapCostNanos[at] == 0 || measured < gapCostNanos[at]) {
+                    gapCostNanos[at] = measured;
+                }
+                lastEnd[at] = t1;
                 return;
             }
             // Part 0 (the caller's) gets the learnt bonus; parts 1.. share the rest equally, on 64-element bounds.
@@ -300,13 +306,45 @@ final class RangeSplitter implements AutoCloseable {
     }
 
     /**
-     * Ranges shorter than this are not worth waking a parked worker for (when {@link #adaptive}), unless the
-     * kernel's calls come back to back: the caller runs them alone. Measured for issue 14 §2 ({@code SteppingWithGapsBenchmark}, a step after 100 µs or 1 ms of other
-     * work, as in a training loop, by which time the workers have parked): a 64K step split with a parked worker
-     * took longer than the same step alone (SGD 19.5 against 6.5 µs, Adam 43 against 27 µs), because of the
-     * unpark and the woken thread's start.
+     * After a gap, a range is split with a parked worker when its kernel's time alone after a gap
+     * ({@link #gapCostNanos}) times its length exceeds this: the split saves half of that work, and waking the
+     * worker costs W, so it pays from 2W. Measured for issue 14 §2 ({@code SteppingWithGapsBenchmark}: a step after
+     * 100 µs or 1 ms of other work, as in a training loop, by which time the workers have parked; W from split time
+     * − half the time alone): W ≈ 16–30 µs after 100 µs, 45–58 µs after 1 ms (SGD 256K: 66 µs alone, 91 split;
+     * SGD 512K: 163 alone, 126 split; Adam 256K: 187 alone, 144 split; Adam 128K: 80 alone, 80 split).
      */
-    private static final int WAKE_FROM = 1 << 18;
+    private static final double WAKE_WORK_NANOS = 120_000;
+    /** After a gap, a range this long is split without asking ({@link #worthWaking}): the wake is a few % of it. */
+    private static final int ALWAYS_WAKE_FROM = 1 << 22;
+
+    /**
+     * Per kernel, under {@link #busy}: the least time per element of its calls that ran alone after a gap (0: none
+     * yet), and a count of its calls after a gap; the first and then one in 64 run alone and are timed (a first
+     * sample may be taken before the JIT compiled the kernel; a later smaller one replaces it).
+     */
+    private final Kernel[] gapCostKeys = new Kernel[SLOTS];
+    private final float[] gapCostNanos = new float[SLOTS];
+    private final int[] gapCalls = new int[SLOTS];
+
+    /**
+     * Whether a range of {@code n} elements of {@code k}, after a gap (workers parked, the kernel's previous call not
+     * just before), is worth waking a parked worker for; false also when this call is to run alone and be timed.
+     */
+    private boolean worthWaking(int at, Kernel k, int n) {
+        if (n >= ALWAYS_WAKE_FROM) {
+            return true;
+        }
+        if (gapCostKeys[at] != k) {
+            gapCostKeys[at] = k;
+            gapCostNanos[at] = 0;
+            gapCalls[at] = 0;
+        }
+        float c = gapCostNanos[at];
+        if (c == 0 || (++gapCalls[at] & 63) == 0) {
+            return false;
+        }
+        return n * (double) c >= WAKE_WORK_NANOS;
+    }
 
     private boolean anyParked(int count) {
         for (int p = 1; p < count; p++) {

@@ -155,6 +155,56 @@ class SplitStressTest {
                 + " parts of " + calls + " calls");
     }
 
+    /**
+     * After a gap (steps of a training loop, by which time the workers have parked), the default backend wakes a
+     * parked worker only for a range whose measured work pays for the wake (issue 14 §2): over 300K elements, a
+     * kernel costing a few ns an element (≈ 1 ms) is split, an empty one runs alone. Before, any range from 256K on
+     * woke a worker.
+     */
+    @Test
+    void afterAGapOnlyWorkThatPaysForTheWakeIsSplit() throws InterruptedException {
+        int n = 300_000;
+        float[] theta = new float[n];
+        Buffer[] buffers = {FloatArrayBuffer.wrap(theta)};
+        java.util.concurrent.atomic.AtomicInteger costlyCuts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger cheapCuts = new java.util.concurrent.atomic.AtomicInteger();
+        int calls = 30;
+        try (SimdBackend backend = new SimdBackend(2)) {
+            Kernel costly = backend.composed((sc, b, lo, hi) -> {
+                float[] t = ((FloatArrayBuffer) b[0]).array();
+                for (int i = lo; i < hi; i++) {
+                    double x = t[i] + 1;
+                    for (int r = 0; r < 8; r++) { // a few ns an element: ≈ 1 ms a call, far above the wake's cost
+                        x = Math.sqrt(x * x);
+                    }
+                    t[i] = (float) x;
+                }
+                if (hi - lo < n) {
+                    costlyCuts.incrementAndGet();
+                }
+            });
+            Kernel cheap = backend.composed((sc, b, lo, hi) -> {
+                if (hi - lo < n) {
+                    cheapCuts.incrementAndGet();
+                }
+            });
+            for (int c = 0; c < calls; c++) {
+                Thread.sleep(2); // the gap: the workers spin 20 µs, then park
+                costly.apply(null, buffers, 0, n);
+                Thread.sleep(2);
+                cheap.apply(null, buffers, 0, n);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(calls, (long) theta[i], "θ[" + i + "]");
+        }
+        // The first call of each kernel after a gap runs alone and is timed; a preempted sample may mislead one more.
+        assertTrue(costlyCuts.get() >= calls, "a 1 ms kernel after a gap was split in only " + costlyCuts
+                + " parts of " + calls + " calls");
+        assertTrue(cheapCuts.get() <= 4, "an empty kernel after a gap woke a worker: " + cheapCuts + " parts of "
+                + calls + " calls");
+    }
+
     /** The case of the review: 31 and 32 parts. */
     @Test
     void thirtyTwoThreadsAlternatingPartCounts() {
