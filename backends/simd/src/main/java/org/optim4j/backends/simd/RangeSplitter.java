@@ -225,7 +225,7 @@ final class RangeSplitter implements AutoCloseable {
             long size = ((n + (long) parts - 1) / parts + ALIGN - 1) / ALIGN * ALIGN;
             count = (int) ((n + size - 1) / size);
             if (adaptive && !backToBack(at) && anyParked(count) && !worthWaking(at, k, n)) {
-                // Waking a parked worker costs more than it saves on this range (see WAKE_WORK_NANOS): run it alone.
+                // Waking a parked worker costs more than it saves on this range (see WAKE_WORK_NANOS_*): run it alone.
                 count = 0;
                 long t0 = System.nanoTime();
                 k.apply(s, b, from, to);
@@ -307,13 +307,16 @@ final class RangeSplitter implements AutoCloseable {
 
     /**
      * After a gap, a range is split with a parked worker when its kernel's time alone after a gap
-     * ({@link #gapCostNanos}) times its length exceeds this: the split saves half of that work, and waking the
-     * worker costs W, so it pays from 2W. Measured for issue 14 §2 ({@code SteppingWithGapsBenchmark}: a step after
-     * 100 µs or 1 ms of other work, as in a training loop, by which time the workers have parked; W from split time
-     * − half the time alone): W ≈ 16–30 µs after 100 µs, 45–58 µs after 1 ms (SGD 256K: 66 µs alone, 91 split;
-     * SGD 512K: 163 alone, 126 split; Adam 256K: 187 alone, 144 split; Adam 128K: 80 alone, 80 split).
+     * ({@link #gapCostNanos}) times its length exceeds twice the wake's cost W: the split saves half the work.
+     * Measured for issue 14 §2 ({@code SteppingWithGapsBenchmark}: a step after 100 µs or 1 ms of other work, as in
+     * a training loop, by which time the workers have parked; W = time split − half the time alone): W ≈ 16–30 µs
+     * after 100 µs, 45–58 µs after 1 ms (a worker parked longer sleeps deeper). Examples after 1 ms: SGD 256K 66 µs
+     * alone, 91 split; SGD 512K 163 alone, 126 split; Adam 256K 187 alone, 144 split; Adam 128K 80 and 80.
      */
-    private static final double WAKE_WORK_NANOS = 120_000;
+    private static final double WAKE_WORK_NANOS_SHORT_GAP = 60_000;
+    private static final double WAKE_WORK_NANOS_LONG_GAP = 100_000;
+    /** Gaps from this long on use {@link #WAKE_WORK_NANOS_LONG_GAP}. */
+    private static final long LONG_GAP_NANOS = 300_000;
     /** After a gap, a range this long is split without asking ({@link #worthWaking}): the wake is a few % of it. */
     private static final int ALWAYS_WAKE_FROM = 1 << 22;
 
@@ -343,7 +346,8 @@ final class RangeSplitter implements AutoCloseable {
         if (c == 0 || (++gapCalls[at] & 63) == 0) {
             return false;
         }
-        return n * (double) c >= WAKE_WORK_NANOS;
+        boolean longGap = System.nanoTime() - lastEnd[at] >= LONG_GAP_NANOS;
+        return n * (double) c >= (longGap ? WAKE_WORK_NANOS_LONG_GAP : WAKE_WORK_NANOS_SHORT_GAP);
     }
 
     private boolean anyParked(int count) {
