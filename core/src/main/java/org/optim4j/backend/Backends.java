@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the per-machine {@link BackendProfile} (written by {@code optim4j bench}), if it was made on this
  *       machine, in this format version, and names an available backend; otherwise it is ignored and the
  *       log says why;</li>
- *   <li>a short measurement at first use (at most {@value #MEASURE_MILLIS} ms per rule and size class):
+ *   <li>a short measurement at first use (about {@value #MEASURE_MILLIS} ms per rule and size class):
  *       each candidate runs the rule's kernel and the fastest wins;</li>
  *   <li>{@code scalar}, the reference.</li>
  * </ol>
@@ -270,7 +270,8 @@ public final class Backends {
     }
 
     /**
-     * Runs {@code rule}'s kernel (fused, or composed) on each candidate for at most {@code budgetNanos} in all (split evenly) over
+     * Runs {@code rule}'s kernel (fused, or composed) on each candidate for about {@code budgetNanos} in all (split
+     * evenly; a candidate always gets at least one timed call after its warm-up, even past its share) over
      * min(n, 2^16) elements and returns the fastest, or empty when there is nothing to compare.
      */
     static Optional<Choice> measure(UpdateRule rule, int n, List<Backend> candidates, long budgetNanos) {
@@ -312,7 +313,11 @@ public final class Backends {
                 }
             }
             if (fastest == Double.MAX_VALUE) {
-                continue; // one call took the whole share: not a contender
+                // No call started after the warm-up (one outlasted the share: JIT warm-up, or this thread was
+                // descheduled on a busy machine): time one more rather than drop the candidate.
+                long t0 = System.nanoTime();
+                kernel.apply(scalars, buffers, 0, m);
+                fastest = System.nanoTime() - t0;
             }
             timings.append(String.format(Locale.ROOT, " %s %.0f Mparam/s", b.name(), m / fastest * 1e3));
             if (fastest < bestNanos) {
