@@ -1151,8 +1151,10 @@ public final class Optimizer implements AutoCloseable {
                     perTensor.apply(k, s, args);
                     return;
                 }
-                for (int r = 0; r < from.length; r++) {
-                    k.apply(s, a, from[r], to[r]);
+                if (from.length == 1) {
+                    k.apply(s, a, from[0], to[0]);
+                } else {
+                    k.applyRanges(s, a, from, to);
                 }
             } finally {
                 a[0] = null;

@@ -19,6 +19,7 @@ import org.optim4j.quant.StateFormat;
 import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.FloatArrayBuffer;
+import org.optim4j.spi.StepScalars;
 import org.optim4j.spi.HeapBackend;
 import org.optim4j.spi.Kernel;
 import org.optim4j.spi.KernelKey;
@@ -213,7 +214,92 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
     }
 
     private Kernel split(Kernel rangeKernel) {
-        return (scalars, buffers, from, to) -> splitter.run(rangeKernel, scalars, buffers, from, to);
+        return new SplitKernel(rangeKernel);
+    }
+
+    /**
+     * An element-wise kernel run through the splitter; a group's several ranges are split as one range of their
+     * total length ({@link Ranges}), so 64 ranges of 2K are shared between threads where each alone would not be.
+     */
+    private final class SplitKernel implements Kernel {
+        private final Kernel rangeKernel;
+        /** Per calling thread (one kernel may serve several optimizers at once), reused from call to call. */
+        private final ThreadLocal<Ranges> ranges;
+
+        SplitKernel(Kernel rangeKernel) {
+            this.rangeKernel = rangeKernel;
+            this.ranges = ThreadLocal.withInitial(() -> new Ranges(rangeKernel));
+        }
+
+        @Override
+        public void apply(StepScalars scalars, Buffer[] buffers, int from, int to) {
+            splitter.run(rangeKernel, scalars, buffers, from, to);
+        }
+
+        @Override
+        public void applyRanges(StepScalars scalars, Buffer[] buffers, int[] from, int[] to) {
+            Ranges r = ranges.get();
+            int total = r.set(from, to);
+            try {
+                splitter.run(r, scalars, buffers, 0, total);
+            } finally {
+                r.clear();
+            }
+        }
+    }
+
+    /**
+     * Several ranges seen as one: element {@code i} of {@code [0, total)} is the {@code i}-th element of the ranges
+     * in order. A part {@code [lo, hi)} runs the inner kernel over the pieces of the ranges it covers. The splitter
+     * keys what it learns (part sizes, cost) by kernel identity, so one instance per kernel and thread is reused.
+     */
+    static final class Ranges implements Kernel {
+        private final Kernel inner;
+        private int[] from;
+        private int[] to;
+        /** starts[r]: where range r begins in [0, total). */
+        private int[] starts = new int[0];
+        private int count;
+
+        Ranges(Kernel inner) {
+            this.inner = inner;
+        }
+
+        /** Takes the ranges (not copied: valid for this call) and returns their total length. */
+        int set(int[] from, int[] to) {
+            this.from = from;
+            this.to = to;
+            this.count = from.length;
+            if (starts.length < count) {
+                starts = new int[count];
+            }
+            int total = 0;
+            for (int r = 0; r < count; r++) {
+                starts[r] = total;
+                total += to[r] - from[r];
+            }
+            return total;
+        }
+
+        void clear() {
+            from = null;
+            to = null;
+        }
+
+        @Override
+        public void apply(StepScalars scalars, Buffer[] buffers, int lo, int hi) {
+            int r = java.util.Arrays.binarySearch(starts, 0, count, lo);
+            if (r < 0) {
+                r = -r - 2; // the range that contains lo (equal starts belong to empty ranges: any of them will do)
+            }
+            for (; r < count && starts[r] < hi; r++) {
+                int a = Math.max(lo, starts[r]);
+                int b = Math.min(hi, starts[r] + (to[r] - from[r]));
+                if (a < b) {
+                    inner.apply(scalars, buffers, from[r] + (a - starts[r]), from[r] + (b - starts[r]));
+                }
+            }
+        }
     }
 
     /**

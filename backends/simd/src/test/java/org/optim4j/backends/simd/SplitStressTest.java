@@ -205,6 +205,87 @@ class SplitStressTest {
                 + calls + " calls");
     }
 
+    /**
+     * A group's many short ranges in one call ({@code Kernel.applyRanges}, issue 14 §2): split as one range of their
+     * total, so the workers take part although each range alone (2,000 elements) is far below the threshold; every
+     * element of a range is updated exactly once per call and the gaps between ranges never.
+     */
+    @Test
+    void aGroupsShortRangesAreSplitAsOne() {
+        int ranges = 64, length = 2_000, gap = 100;
+        int[] from = new int[ranges];
+        int[] to = new int[ranges];
+        for (int r = 0; r < ranges; r++) {
+            from[r] = r * (length + gap) + (r % 3); // unaligned starts
+            to[r] = from[r] + length;
+        }
+        float[] theta = new float[to[ranges - 1] + gap];
+        Buffer[] buffers = {FloatArrayBuffer.wrap(theta)};
+        Thread caller = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicInteger onWorkers = new java.util.concurrent.atomic.AtomicInteger();
+        int calls = 200;
+        try (SimdBackend backend = new SimdBackend(2, 4_096)) {
+            Kernel plusOne = backend.composed((sc, b, lo, hi) -> {
+                float[] t = ((FloatArrayBuffer) b[0]).array();
+                for (int i = lo; i < hi; i++) {
+                    t[i] += 1;
+                }
+                if (Thread.currentThread() != caller) {
+                    onWorkers.incrementAndGet();
+                }
+            });
+            for (int c = 0; c < calls; c++) {
+                plusOne.applyRanges(null, buffers, from, to);
+            }
+        }
+        boolean[] inRange = new boolean[theta.length];
+        for (int r = 0; r < ranges; r++) {
+            java.util.Arrays.fill(inRange, from[r], to[r], true);
+        }
+        for (int i = 0; i < theta.length; i++) {
+            assertEquals(inRange[i] ? calls : 0, (long) theta[i], "θ[" + i + "]");
+        }
+        assertTrue(onWorkers.get() > calls / 2, "the workers ran pieces of only " + onWorkers + " of " + calls
+                + " calls over " + ranges + " ranges of " + length);
+    }
+
+    /** Adam over a group of every other tensor of a 40-tensor layout: 2 threads give the bits of one. */
+    @Test
+    void aGroupOfManyTensorsGivesTheBitsOfOneThread() {
+        List<float[]> results = new ArrayList<>();
+        for (SimdBackend backend : List.of(new SimdBackend(1), new SimdBackend(2, 1_024))) {
+            try (backend) {
+                org.optim4j.ParameterSet.Builder layout = org.optim4j.ParameterSet.builder();
+                List<String> odd = new ArrayList<>();
+                for (int t = 0; t < 40; t++) {
+                    layout.add("t" + t, 1_000 + 37 * t);
+                    if (t % 2 == 1) {
+                        odd.add("t" + t);
+                    }
+                }
+                org.optim4j.ParameterSet params = layout.build(backend);
+                org.optim4j.Optimizer opt = org.optim4j.Optimizer.builder(org.optim4j.rule.Adam.of(1e-2))
+                        .backend(backend).layout(params).group("odd", org.optim4j.rule.Adam.of(3e-2), odd.toArray(String[]::new)).build();
+                int n = params.size();
+                float[] init = new float[n];
+                float[] grad = new float[n];
+                for (int i = 0; i < n; i++) {
+                    init[i] = (float) Math.sin(i * 0.37);
+                    grad[i] = (float) Math.cos(i * 0.11);
+                }
+                Buffer theta = params.flat();
+                theta.copyFrom(init);
+                Buffer g = opt.newBuffer();
+                g.copyFrom(grad);
+                for (int step = 0; step < 3; step++) {
+                    opt.step(theta, g);
+                }
+                results.add(theta.toFloatArray());
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(results.get(0), results.get(1));
+    }
+
     /** The case of the review: 31 and 32 parts. */
     @Test
     void thirtyTwoThreadsAlternatingPartCounts() {
