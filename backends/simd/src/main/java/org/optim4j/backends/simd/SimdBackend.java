@@ -19,11 +19,11 @@ import org.optim4j.quant.StateFormat;
 import org.optim4j.schedule.Schedule;
 import org.optim4j.spi.Buffer;
 import org.optim4j.spi.FloatArrayBuffer;
-import org.optim4j.spi.StepScalars;
 import org.optim4j.spi.HeapBackend;
 import org.optim4j.spi.Kernel;
 import org.optim4j.spi.KernelKey;
 import org.optim4j.spi.Reductions;
+import org.optim4j.spi.StepScalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -133,7 +133,7 @@ final class VectorKernels {
      * per byte is high enough that the hardware prefetchers fall behind one stream per array; two positions per
      * array keep more lines in flight. Measured at 16M (2 threads, CompressedStateBenchmark, in one run): bf16 ÷
      * float32 1.14–1.23 with two streams against 1.04–1.09 with one; a plain C loop (benchmarks/c/compressed.c)
-     * shows the same (1.10–1.15 → 1.28–1.36). In L2 it costs 5–10% (the extra calls), hence {@link #STREAMS_FROM}.
+     * shows the same (1.08–1.13 → 1.31–1.33; software prefetch, which Java lacks, 1.40–1.49). In L2 it costs 5–10% (the extra calls), hence {@link #STREAMS_FROM}.
      * {@code -Doptim4j.simd.twoStreams=false} turns it off.
      */
     static final boolean TWO_STREAMS = !"false".equals(System.getProperty("optim4j.simd.twoStreams"));
