@@ -35,7 +35,7 @@ import java.util.function.UnaryOperator;
  *   <li>decode s and r (a gather from the 256-entry map, times the block's absmax), update them, update θ in place
  *       (θ and g read where they are), keep the new s and r in a block of float scratch (L1) and their running
  *       absmax in vector lanes;</li>
- *   <li>encode the scratch into the codes, {@link DynamicMap#quantize} lane-wise as {@link VectorCodec} does, with
+ *   <li>encode the scratch into the codes, {@link DynamicMap#quantize} lane-wise with one gather ({@link Quantizer}), with
  *       the second-moment floor of {@link Int8BlockBuffer#encodeBlock} for r (a positive value that rounds to the
  *       code of 0 is stored as the smallest positive entry).</li>
  * </ol>
@@ -52,8 +52,8 @@ final class VectorInt8Kernels {
     private static final Kernel ADAM_BLOCKS = CompressedKernel.step(SimdKernels::adam, 2);
     private static final Kernel ADAMW_BLOCKS = CompressedKernel.step(SimdKernels::adamW, 2);
 
-    private static final VectorCodec.Tables SIGNED = VectorCodec.tables(DynamicMap.SIGNED);
-    private static final VectorCodec.Tables UNSIGNED = VectorCodec.tables(DynamicMap.UNSIGNED);
+    private static final Quantizer SIGNED = new Quantizer(DynamicMap.SIGNED);
+    private static final Quantizer UNSIGNED = new Quantizer(DynamicMap.UNSIGNED);
     private static final byte SIGNED_ZERO = (byte) DynamicMap.SIGNED.zeroCode();
     private static final byte UNSIGNED_ZERO = (byte) DynamicMap.UNSIGNED.zeroCode();
 
@@ -181,14 +181,15 @@ final class VectorInt8Kernels {
             float th = c.decoupled() ? theta[i] * c.decay() : theta[i];
             theta[i] = th - c.stepSize() * si / ((float) Math.sqrt(ri) * c.invSqrtBc2() + c.eps());
         }
-        // Pass 2. A NaN's absmax bits depend on the order of the max, so such a block takes the buffer's own path.
-        if (Float.isNaN(sMax)) {
+        // Pass 2. A NaN's absmax bits depend on the order of the max, and an infinite absmax makes NaN quotients,
+        // which the quantizer's table does not cover: such a block takes the buffer's own path.
+        if (!(sMax < Float.POSITIVE_INFINITY)) {
             s.encodeBlock(blk, sNew);
         } else {
             encode(SIGNED, sNew, n, sMax, sCodes, start, SIGNED_ZERO, -1);
             sAbsmax[blk] = sMax;
         }
-        if (Float.isNaN(rMax)) {
+        if (!(rMax < Float.POSITIVE_INFINITY)) {
             r.encodeBlock(blk, rNew);
         } else {
             encode(UNSIGNED, rNew, n, rMax, rCodes, start, UNSIGNED_ZERO, UNSIGNED_ZERO & 0xFF);
@@ -197,8 +198,8 @@ final class VectorInt8Kernels {
     }
 
     // Pass 1 and pass 2 are each one loop with every operation written out: C2 (JDK 17) boxes a vector that merges
-    // two paths or is passed to a method it did not inline (see VectorKernels). The lane maxima go through memory
-    // rather than a loop-carried vector for the same reason.
+    // two paths or is passed to a method it did not inline (see VectorKernels). The loop-carried lane maxima are not
+    // boxed (measured: the kernel allocates only its Scalars per call).
 
     /**
      * Pass 1 over the whole vectors of a block: returns how many elements it did (a multiple of L); the lane maxima
@@ -211,8 +212,7 @@ final class VectorInt8Kernels {
         float oneMinusRho2 = c.oneMinusRho2(), decay = c.decay(), stepSize = c.stepSize();
         float invSqrtBc2 = c.invSqrtBc2(), eps = c.eps();
         float[] sValues = SIGNED.values, rValues = UNSIGNED.values;
-        FloatVector.zero(F).intoArray(max, 0);
-        FloatVector.zero(F).intoArray(max, L);
+        FloatVector sMax = FloatVector.zero(F), rMax = FloatVector.zero(F);
         int k = 0;
         for (; k <= n - L; k += L) {
             int i = start + k;
@@ -227,49 +227,138 @@ final class VectorInt8Kernels {
                     .mul(rho2).add(gi.mul(oneMinusRho2).mul(gi));
             si.intoArray(sNew, k);
             ri.intoArray(rNew, k);
-            FloatVector.fromArray(F, max, 0).max(si.abs()).intoArray(max, 0);
-            FloatVector.fromArray(F, max, L).max(ri.abs()).intoArray(max, L);
+            sMax = sMax.max(si.abs());
+            rMax = rMax.max(ri.abs());
             FloatVector th = FloatVector.fromArray(F, theta, i);
             th.blend(th.mul(decay), decays).sub(si.mul(stepSize).div(ri.sqrt().mul(invSqrtBc2).add(eps)))
                     .intoArray(theta, i);
         }
+        sMax.intoArray(max, 0);
+        rMax.intoArray(max, L);
         return k;
     }
 
     /**
-     * Pass 2: codes[at + k] = the map's nearest index of src[k]/absmax for k in [0, n) ({@link DynamicMap#quantize}
-     * lane-wise: a gather from the bucket table, one from the thresholds), an all-zero block the zero code; where
-     * the code is {@code floorFrom} (the unsigned map's zero code, or −1: no floor) and src[k] &gt; 0, the code
-     * after it instead.
+     * Pass 2: codes[at + k] = the map's nearest index of src[k]/absmax for k in [0, n) ({@link Quantizer}: one
+     * gather per vector), an all-zero block the zero code; where the code is {@code floorFrom} (the unsigned map's
+     * zero code, or −1: no floor) and src[k] &gt; 0, the code after it instead. absmax is finite.
      */
-    private static void encode(VectorCodec.Tables t, float[] src, int n, float absmax, byte[] codes, int at, byte zero,
+    private static void encode(Quantizer t, float[] src, int n, float absmax, byte[] codes, int at, byte zero,
             int floorFrom) {
         if (absmax == 0) {
             java.util.Arrays.fill(codes, at, at + n, zero);
             return;
         }
         int[] idx = SCRATCH.get().idx;
+        int[] entries = t.entries;
+        int below = t.base - 1, perSign = t.perSign;
         int k = 0;
         for (; k <= n - L; k += L) {
             FloatVector v = FloatVector.fromArray(F, src, k);
-            FloatVector q = v.div(absmax);
-            IntVector bucket = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 16);
-            bucket.lanewise(VectorOperators.LSHR, 2).intoArray(idx, 0);
-            IntVector shift = bucket.and(3).lanewise(VectorOperators.LSHL, 3);
-            IntVector near = IntVector.fromArray(I, t.packedBuckets, 0, idx, 0)
-                    .lanewise(VectorOperators.LSHR, shift).and(0xFF);
-            near.intoArray(idx, L);
-            VectorMask<Float> up = q.compare(VectorOperators.GE, FloatVector.fromArray(F, t.thresholds, 0, idx, L));
-            near = near.blend(near.add(1), up.cast(I));
+            IntVector bits = v.div(absmax).reinterpretAsInts();
+            IntVector negative = bits.lanewise(VectorOperators.ASHR, 31); // 0 or −1
+            bits.lanewise(VectorOperators.LSHR, 16).and(0x7FFF).sub(below).max(0).add(negative.and(perSign))
+                    .intoArray(idx, 0);
+            IntVector e = IntVector.fromArray(I, entries, 0, idx, 0);
+            IntVector key = bits.and(0xFFFF).lanewise(VectorOperators.XOR, negative.and(0xFFFF));
+            // + 1 where key >= the entry's threshold key: (threshold − key − 1) < 0, both in [0, 0x10000]
+            IntVector near = e.lanewise(VectorOperators.LSHR, 17)
+                    .add(e.and(0x1FFFF).sub(key).sub(1).lanewise(VectorOperators.LSHR, 31));
             VectorMask<Integer> lift = near.compare(VectorOperators.EQ, floorFrom)
                     .and(v.compare(VectorOperators.GT, 0f).cast(I));
             near = near.blend(floorFrom + 1, lift);
             ((ByteVector) near.convertShape(VectorOperators.I2B, B, 0)).intoArray(codes, at + k);
         }
-        DynamicMap map = t == SIGNED ? DynamicMap.SIGNED : DynamicMap.UNSIGNED;
         for (; k < n; k++) {
-            int code = map.quantize(src[k] / absmax);
+            int code = t.map.quantize(src[k] / absmax);
             codes[at + k] = (byte) (code == floorFrom && src[k] > 0 ? code + 1 : code);
+        }
+    }
+
+    /**
+     * {@link DynamicMap#quantize} of a quotient q in [−1, 1] with one table load instead of the map's two (bucket,
+     * then threshold): per bucket (the upper 16 bits of q, as in the map) one int holds the bucket's nearest index n
+     * (bits 17 and up) and the key of the threshold T_n if it lies in the bucket, else 0x10000, never reached (bits 0
+     * to 16). A value's key is its lower 16 bits, inverted for a negative value so that the key grows with the value
+     * inside a bucket; the index is n + 1 if the key is at least the threshold's key, else n. The buckets below
+     * {@link #base} (in magnitude) all hold the same index and no threshold, so they share one entry per sign,
+     * which keeps the table at 2·{@link #perSign} entries (the map's own bucket table, 64K bytes, is read through a
+     * 4-byte gather and a shift). Checked against the map when built, at every bucket's ends and every threshold.
+     */
+    static final class Quantizer {
+        final DynamicMap map;
+        /** The map's 256 entries (decoding). */
+        final float[] values;
+        /** Per sign (positive first): the shared entry of the small buckets, then buckets base … 0x3F80 (q = 1). */
+        final int[] entries;
+        /** The smallest bucket magnitude (upper 16 bits without the sign) with an entry of its own. */
+        final int base;
+        /** Entries per sign. */
+        final int perSign;
+
+        Quantizer(DynamicMap map) {
+            this.map = map;
+            this.values = map.values();
+            byte[] near = map.buckets();
+            float[] thresholds = map.thresholds();
+            int common = Integer.MAX_VALUE;
+            for (int sign = 0; sign < 2; sign++) {
+                int z = sign << 15, n0 = near[z] & 0xFF, m = 0;
+                while (m < 0x3F80 && map.quantize(Float.intBitsToFloat((z + m) << 16)) == n0
+                        && map.quantize(bucketEnd(z + m)) == n0) {
+                    m++;
+                }
+                common = Math.min(common, m);
+            }
+            base = Math.max(common, 1);
+            perSign = 1 + 0x3F80 - base + 1;
+            entries = new int[2 * perSign];
+            for (int sign = 0; sign < 2; sign++) {
+                int z = sign << 15;
+                entries[sign * perSign] = (near[z] & 0xFF) << 17 | 0x10000;
+                for (int m = base; m <= 0x3F80; m++) {
+                    int b = z + m, n = near[b] & 0xFF;
+                    int key = 0x10000;
+                    if (n < 255 && Float.floatToRawIntBits(thresholds[n]) >>> 16 == b) {
+                        key = key(Float.floatToRawIntBits(thresholds[n]));
+                    }
+                    entries[sign * perSign + 1 + m - base] = n << 17 | key;
+                }
+            }
+            for (int b = 0; b < 1 << 16; b++) { // both ends of every bucket in [−1, 1]
+                if ((b & 0x7FFF) <= 0x3F80) {
+                    check(Float.intBitsToFloat(b << 16));
+                    check(bucketEnd(b));
+                }
+            }
+            for (float t : thresholds) { // every threshold and the float before it
+                if (Math.abs(t) <= 1) {
+                    check(t);
+                    check(Math.nextDown(t));
+                }
+            }
+        }
+
+        private static float bucketEnd(int bucket) {
+            return Float.intBitsToFloat(bucket << 16 | 0xFFFF);
+        }
+
+        private static int key(int bits) {
+            return (bits & 0xFFFF) ^ ((bits >> 31) & 0xFFFF);
+        }
+
+        /** The scalar form of the vector lookup in {@link #encode}. */
+        int quantize(float q) {
+            int bits = Float.floatToRawIntBits(q);
+            int e = entries[Math.max(((bits >>> 16) & 0x7FFF) - (base - 1), 0) + ((bits >> 31) & perSign)];
+            return (e >>> 17) + (((e & 0x1FFFF) - key(bits) - 1) >>> 31);
+        }
+
+        private void check(float q) {
+            if (quantize(q) != map.quantize(q)) {
+                throw new IllegalStateException(map + ": one-gather quantizer gives " + quantize(q) + " for " + q
+                        + ", the map " + map.quantize(q));
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.optim4j.backends.simd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -158,6 +159,24 @@ class VectorInt8KernelsTest {
         BlockPlan plan = BlockPlan.aligned(4110, offsets, lengths, new int[0], 0);
         for (boolean adamW : new boolean[] {false, true}) {
             compare(plan, adamW, new int[][] {{0, plan.length()}}, false, 1);
+        }
+    }
+
+    /** The one-gather quantizer's table gives the map's index for floats in [−1, 1] (random bit patterns). */
+    @Test
+    void theOneGatherQuantizerIsTheMapsQuantize() {
+        for (DynamicMap map : new DynamicMap[] {DynamicMap.SIGNED, DynamicMap.UNSIGNED}) {
+            VectorInt8Kernels.Quantizer q = new VectorInt8Kernels.Quantizer(map);
+            assertTrue(q.entries.length < 8192, map + ": " + q.entries.length + " entries");
+            SplittableRandom rnd = new SplittableRandom(3);
+            for (int k = 0; k < 2_000_000; k++) {
+                float x = Float.intBitsToFloat(rnd.nextInt());
+                if (Math.abs(x) <= 1) {
+                    assertEquals(map.quantize(x), q.quantize(x), map + ": " + x);
+                }
+                float u = (float) (rnd.nextDouble() * 2 - 1);
+                assertEquals(map.quantize(u), q.quantize(u), map + ": " + u);
+            }
         }
     }
 }
