@@ -186,7 +186,7 @@ final class VectorInt8Kernels {
         if (!(sMax < Float.POSITIVE_INFINITY)) {
             s.encodeBlock(blk, sNew);
         } else {
-            encode(SIGNED, sNew, n, sMax, sCodes, start, SIGNED_ZERO, -1);
+            encodeSigned(SIGNED, sNew, n, sMax, sCodes, start, SIGNED_ZERO, -1);
             sAbsmax[blk] = sMax;
         }
         if (!(rMax < Float.POSITIVE_INFINITY)) {
@@ -267,6 +267,36 @@ final class VectorInt8Kernels {
             VectorMask<Integer> lift = near.compare(VectorOperators.EQ, floorFrom)
                     .and(v.compare(VectorOperators.GT, 0f).cast(I));
             near = near.blend(floorFrom + 1, lift);
+            ((ByteVector) near.convertShape(VectorOperators.I2B, B, 0)).intoArray(codes, at + k);
+        }
+        for (; k < n; k++) {
+            int code = t.map.quantize(src[k] / absmax);
+            codes[at + k] = (byte) (code == floorFrom && src[k] > 0 ? code + 1 : code);
+        }
+    }
+
+    /** {@link #encode} with no floor ({@code floorFrom} = −1), for the signed map. */
+    private static void encodeSigned(Quantizer t, float[] src, int n, float absmax, byte[] codes, int at, byte zero,
+            int floorFrom) { // the same as encode without the floor (floorFrom is −1): three operations fewer
+        if (absmax == 0) {
+            java.util.Arrays.fill(codes, at, at + n, zero);
+            return;
+        }
+        int[] idx = SCRATCH.get().idx;
+        int[] entries = t.entries;
+        int below = t.base - 1, perSign = t.perSign;
+        int k = 0;
+        for (; k <= n - L; k += L) {
+            FloatVector v = FloatVector.fromArray(F, src, k);
+            IntVector bits = v.div(absmax).reinterpretAsInts();
+            IntVector negative = bits.lanewise(VectorOperators.ASHR, 31); // 0 or −1
+            bits.lanewise(VectorOperators.LSHR, 16).and(0x7FFF).sub(below).max(0).add(negative.and(perSign))
+                    .intoArray(idx, 0);
+            IntVector e = IntVector.fromArray(I, entries, 0, idx, 0);
+            IntVector key = bits.and(0xFFFF).lanewise(VectorOperators.XOR, negative.and(0xFFFF));
+            // + 1 where key >= the entry's threshold key: (threshold − key − 1) < 0, both in [0, 0x10000]
+            IntVector near = e.lanewise(VectorOperators.LSHR, 17)
+                    .add(e.and(0x1FFFF).sub(key).sub(1).lanewise(VectorOperators.LSHR, 31));
             ((ByteVector) near.convertShape(VectorOperators.I2B, B, 0)).intoArray(codes, at + k);
         }
         for (; k < n; k++) {
