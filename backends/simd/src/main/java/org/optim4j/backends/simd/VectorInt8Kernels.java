@@ -35,17 +35,23 @@ import java.util.function.UnaryOperator;
  *   <li>decode s and r (a gather from the 256-entry map, times the block's absmax), update them, update θ in place
  *       (θ and g read where they are), keep the new s and r in a block of float scratch (L1) and their running
  *       absmax in vector lanes;</li>
- *   <li>encode the scratch into the codes, {@link DynamicMap#quantize} lane-wise with one gather ({@link Quantizer}), with
- *       the second-moment floor of {@link Int8BlockBuffer#encodeBlock} for r (a positive value that rounds to the
+ *   <li>encode the scratch into the codes, {@link DynamicMap#quantize} lane-wise with one gather
+ *       ({@link Quantizer}), with the second-moment floor of {@link Int8BlockBuffer#encodeBlock} for r (a positive value that rounds to the
  *       code of 0 is stored as the smallest positive entry).</li>
  * </ol>
  *
  * The arithmetic is {@link SimdKernels#adam}'s in the same order, with no FMA, so the result is bit for bit the
  * block wrapper's ({@code CompressedStateParityTest}, {@code VectorInt8KernelsTest}). Blocks that wrapper handles
  * differently are left to it: a block the range cuts (the untouched elements are re-encoded with the new absmax)
- * and a block whose new state holds a NaN (its encoding is the scalar codec's). A float32 block (a tensor under
- * the int8 minimum size) is updated in its float32 storage directly. Only loaded when
+ * and a block whose new state holds a NaN or an infinity (its encoding is the buffer's own). A float32 block (a
+ * tensor under the int8 minimum size) is updated in its float32 storage directly. Only loaded when
  * {@link VectorSupport#AVAILABLE}.
+ *
+ * <p>Where the time goes (one thread, 64K in cache, {@code benchmarks/timing/Int8AdamTiming.java}): the four
+ * gathers per vector (two decodes, one per encode) dominate; on this Zen 4 each 16-lane gather costs about as much
+ * as the rest of the float32 Adam arithmetic of its 16 elements. Tried and not kept: running pass 2 of a block in
+ * the same loop as pass 1 of the next (so that memory is read while a block is encoded) was no faster, in cache or
+ * at 16M.
  */
 final class VectorInt8Kernels {
     /** The block wrapper: the definition, and the path for blocks this kernel does not fuse. */
@@ -186,13 +192,13 @@ final class VectorInt8Kernels {
         if (!(sMax < Float.POSITIVE_INFINITY)) {
             s.encodeBlock(blk, sNew);
         } else {
-            encodeSigned(SIGNED, sNew, n, sMax, sCodes, start, SIGNED_ZERO, -1);
+            encodeSigned(SIGNED, sNew, n, sMax, sCodes, start, SIGNED_ZERO, -1, x.idx);
             sAbsmax[blk] = sMax;
         }
         if (!(rMax < Float.POSITIVE_INFINITY)) {
             r.encodeBlock(blk, rNew);
         } else {
-            encode(UNSIGNED, rNew, n, rMax, rCodes, start, UNSIGNED_ZERO, UNSIGNED_ZERO & 0xFF);
+            encode(UNSIGNED, rNew, n, rMax, rCodes, start, UNSIGNED_ZERO, UNSIGNED_ZERO & 0xFF, x.idx);
             rAbsmax[blk] = rMax;
         }
     }
@@ -244,12 +250,11 @@ final class VectorInt8Kernels {
      * zero code, or −1: no floor) and src[k] &gt; 0, the code after it instead. absmax is finite.
      */
     private static void encode(Quantizer t, float[] src, int n, float absmax, byte[] codes, int at, byte zero,
-            int floorFrom) {
+            int floorFrom, int[] idx) {
         if (absmax == 0) {
             java.util.Arrays.fill(codes, at, at + n, zero);
             return;
         }
-        int[] idx = SCRATCH.get().idx;
         int[] entries = t.entries;
         int below = t.base - 1, perSign = t.perSign;
         int k = 0;
@@ -277,12 +282,11 @@ final class VectorInt8Kernels {
 
     /** {@link #encode} with no floor ({@code floorFrom} = −1), for the signed map. */
     private static void encodeSigned(Quantizer t, float[] src, int n, float absmax, byte[] codes, int at, byte zero,
-            int floorFrom) { // the same as encode without the floor (floorFrom is −1): three operations fewer
+            int floorFrom, int[] idx) { // the same as encode without the floor (floorFrom is −1): three operations fewer
         if (absmax == 0) {
             java.util.Arrays.fill(codes, at, at + n, zero);
             return;
         }
-        int[] idx = SCRATCH.get().idx;
         int[] entries = t.entries;
         int below = t.base - 1, perSign = t.perSign;
         int k = 0;
