@@ -43,7 +43,8 @@ import java.util.function.UnaryOperator;
  * The arithmetic is {@link SimdKernels#adam}'s in the same order, with no FMA, so the result is bit for bit the
  * block wrapper's ({@code CompressedStateParityTest}, {@code VectorInt8KernelsTest}). Blocks that wrapper handles
  * differently are left to it: a block the range cuts (the untouched elements are re-encoded with the new absmax)
- * and a block whose new state holds a NaN or an infinity (its encoding is the buffer's own). A float32 block (a
+ * or whose stored absmax is not finite; a block whose new state holds a NaN or an infinity is encoded by the
+ * buffer's own path. A float32 block (a
  * tensor under the int8 minimum size) is updated in its float32 storage directly. Only loaded when
  * {@link VectorSupport#AVAILABLE}.
  *
@@ -140,7 +141,11 @@ final class VectorInt8Kernels {
             if (plan.float32(blk)) {
                 int at = plan.float32Offset(blk) - start;
                 float32(c, theta, g, s.float32Values(), r.float32Values(), at, lo, hi);
-            } else if (lo != start || hi != end) {
+            } else if (lo != start || hi != end || !(s.absmax()[blk] < Float.POSITIVE_INFINITY)
+                    || !(r.absmax()[blk] < Float.POSITIVE_INFINITY)) {
+                // A NaN scale: FloatVector.mul(float) broadcasts it through Float.floatToIntBits (canonical NaN)
+                // until C2 compiles it, so a NaN's payload would depend on JIT state; the wrapper's path is the one
+                // to match.
                 (decoupled ? ADAMW_BLOCKS : ADAM_BLOCKS).apply(k, b, lo, hi);
             } else {
                 quantized(c, theta, g, s, r, blk, start, end - start, x);
