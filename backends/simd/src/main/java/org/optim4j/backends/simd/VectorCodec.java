@@ -32,11 +32,8 @@ final class VectorCodec implements QuantCodec {
     /** Per thread: the gather indices of one vector. */
     private static final ThreadLocal<int[][]> INDICES = ThreadLocal.withInitial(() -> new int[2][L]);
 
-    /**
-     * A map's tables in the shapes the gathers need (there are two maps, each with its own instance; also read by
-     * {@link VectorInt8Kernels}).
-     */
-    static final class Tables {
+    /** A map's tables in the shapes the gathers need (there are two maps, each with its own instance). */
+    private static final class Tables {
         final float[] values;
         final float[] thresholds;
         /** The bucket table, four bytes to an int, little end first. */
@@ -57,8 +54,7 @@ final class VectorCodec implements QuantCodec {
     private static final Tables SIGNED = new Tables(DynamicMap.SIGNED);
     private static final Tables UNSIGNED = new Tables(DynamicMap.UNSIGNED);
 
-    /** The tables of {@link DynamicMap#SIGNED} or {@link DynamicMap#UNSIGNED}, else null. */
-    static Tables tables(DynamicMap map) {
+    private static Tables tables(DynamicMap map) {
         return map == DynamicMap.SIGNED ? SIGNED : map == DynamicMap.UNSIGNED ? UNSIGNED : null;
     }
 
