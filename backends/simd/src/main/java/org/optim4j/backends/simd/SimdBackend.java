@@ -194,6 +194,9 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
             CompressedKernel k = lookahead ? CompressedKernel.lookahead(rangeKernel, states)
                     : CompressedKernel.step(rangeKernel, states);
             Kernel blocks = splitBlocks(k);
+            if (f == StateFormat.INT8 && !lookahead && VectorSupport.AVAILABLE) { // Adam and AdamW: a fused kernel
+                blocks = VectorInt8Kernels.orBlocks(key, blocks, this::splitBlocks);
+            }
             register(f.key(key), f == StateFormat.BF16 && vectorBf16 != null ? orBlocks(vectorBf16, blocks) : blocks);
         }
         if (!lookahead) { // mixed precision: bf16 gradient in, float32 master and its bf16 copy out, any state format
