@@ -1,5 +1,7 @@
 package org.optim4j.backends.simd;
 
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.optim4j.rule.AdaGrad;
 import org.optim4j.rule.Adam;
 import org.optim4j.rule.AdamW;
@@ -132,8 +134,9 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
         register(KernelKey.lookahead(nesterov.transforms()), split(SimdKernels::nesterovLookahead));
         put(new AdaGrad(ANY_RATE, 1), SimdKernels::adaGrad);
         put(new RmsProp(ANY_RATE, 0, 1), SimdKernels::rmsProp);
-        put(new Adam(ANY_RATE, 0, 0, 1), SimdKernels::adam, () -> VectorKernels::adam);
-        put(new AdamW(ANY_RATE, 0, 0, 1, 0), SimdKernels::adamW, () -> VectorKernels::adamW);
+        put(new Adam(ANY_RATE, 0, 0, 1), SimdKernels::adam, () -> VectorKernels::adam, () -> VectorInt8Kernels::adam);
+        put(new AdamW(ANY_RATE, 0, 0, 1, 0), SimdKernels::adamW, () -> VectorKernels::adamW,
+                () -> VectorInt8Kernels::adamW);
         put(new AmsGrad(ANY_RATE, 0, 0, 1), SimdKernels::amsGrad);
         put(new AdamWAmsGrad(ANY_RATE, 0, 0, 1, 0), SimdKernels::adamWAmsGrad);
         put(new NAdam(ANY_RATE, 0, 0, 1, 0), SimdKernels::nAdam);
@@ -141,7 +144,7 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
         put(new RmsPropCentered(ANY_RATE, 0, 1, 0), SimdKernels::rmsPropCentered);
         put(new RmsPropCentered(ANY_RATE, 0, 1, 0.5), SimdKernels::rmsPropCenteredMomentum);
         registerCompressed(KernelKey.lookahead(nesterov.transforms()), SimdKernels::nesterovLookahead,
-                nesterov.stateNames().size(), true, null);
+                nesterov.stateNames().size(), true, null, null);
     }
 
     /** The thread count of {@value #THREADS_PROPERTY}, or every processor when unset or not a positive integer. */
@@ -168,52 +171,53 @@ public sealed class SimdBackend extends HeapBackend permits SimdSingleThreadBack
     private static final Schedule ANY_RATE = Schedule.constant(1);
 
     private void put(UpdateRule rule, Kernel rangeKernel) {
-        put(rule, rangeKernel, null);
+        put(rule, rangeKernel, null, null);
     }
 
     /**
-     * As {@link #put(UpdateRule, Kernel)}, with a fused bf16-state kernel of {@link VectorKernels}, asked for only
-     * when {@link VectorSupport#AVAILABLE} (so its class is never loaded without {@code jdk.incubator.vector}).
+     * As {@link #put(UpdateRule, Kernel)}, with fused compressed-state kernels: over bf16 state ({@link VectorKernels})
+     * and over int8 state ({@link VectorInt8Kernels}), asked for only when {@link VectorSupport#AVAILABLE} (so their
+     * classes are never loaded without {@code jdk.incubator.vector}).
      */
-    private void put(UpdateRule rule, Kernel rangeKernel, java.util.function.Supplier<Kernel> vectorBf16) {
+    private void put(UpdateRule rule, Kernel rangeKernel, Supplier<Kernel> vectorBf16, Supplier<Kernel> vectorInt8) {
         register(KernelKey.of(rule), split(rangeKernel));
+        boolean vector = VectorSupport.AVAILABLE;
         registerCompressed(KernelKey.of(rule), rangeKernel, rule.stateNames().size(), false,
-                vectorBf16 != null && VectorSupport.AVAILABLE ? vectorBf16.get() : null);
+                vector && vectorBf16 != null ? vectorBf16.get() : null,
+                vector && vectorInt8 != null ? vectorInt8.get() : null);
     }
 
     /**
      * The kernels of {@code key} over bf16 and int8 state: the float32 range kernel block by block over decoded
      * state ({@link CompressedKernel}, the reference's own wrapper, so the same bits as the reference's wrapper
      * around the same float32 arithmetic), split across threads at block boundaries. With {@code vectorBf16} (a
-     * {@link VectorKernels} kernel), bf16 state and mixed precision with bf16 state run that element-wise kernel
-     * instead whenever the buffers fit it.
+     * {@link VectorKernels} kernel, element-wise), bf16 state and mixed precision with bf16 state run it instead
+     * whenever the buffers fit it; with {@code vectorInt8} (a {@link VectorInt8Kernels} kernel, block-wise), int8
+     * state does.
      */
     private void registerCompressed(KernelKey key, Kernel rangeKernel, int states, boolean lookahead,
-            Kernel vectorBf16) {
+            Kernel vectorBf16, Kernel vectorInt8) {
         for (StateFormat f : new StateFormat[] {StateFormat.BF16, StateFormat.INT8}) {
             CompressedKernel k = lookahead ? CompressedKernel.lookahead(rangeKernel, states)
                     : CompressedKernel.step(rangeKernel, states);
             Kernel blocks = splitBlocks(k);
-            if (f == StateFormat.INT8 && !lookahead && VectorSupport.AVAILABLE) { // Adam and AdamW: a fused kernel
-                blocks = VectorInt8Kernels.orBlocks(key, blocks, this::splitBlocks);
+            if (f == StateFormat.BF16 && vectorBf16 != null) {
+                blocks = orBlocks(split(vectorBf16), blocks, VectorKernels::fits);
+            } else if (f == StateFormat.INT8 && vectorInt8 != null) {
+                blocks = orBlocks(splitBlocks(vectorInt8), blocks, VectorInt8Kernels::fits);
             }
-            register(f.key(key), f == StateFormat.BF16 && vectorBf16 != null ? orBlocks(vectorBf16, blocks) : blocks);
+            register(f.key(key), blocks);
         }
         if (!lookahead) { // mixed precision: bf16 gradient in, float32 master and its bf16 copy out, any state format
             Kernel blocks = splitBlocks(CompressedKernel.mixed(rangeKernel, states));
             register(new KernelKey(key.value() + org.optim4j.Optimizer.MIXED),
-                    vectorBf16 != null ? orBlocks(vectorBf16, blocks) : blocks);
+                    vectorBf16 != null ? orBlocks(split(vectorBf16), blocks, VectorKernels::fits) : blocks);
         }
     }
 
-    /**
-     * {@code fused} (element-wise, so split anywhere) when the buffers fit it ({@link VectorKernels#fits}: bf16 state
-     * rounding to nearest, a bf16 copy or none), else the block-wise kernel.
-     */
-    private Kernel orBlocks(Kernel fused, Kernel blocks) {
-        Kernel fast = split(fused);
-        return (scalars, buffers, from, to) -> (VectorKernels.fits(buffers) ? fast : blocks)
-                .apply(scalars, buffers, from, to);
+    /** {@code fused} (already split across threads) when the buffers fit it, else the block-wise kernel. */
+    private static Kernel orBlocks(Kernel fused, Kernel blocks, Predicate<Buffer[]> fits) {
+        return (scalars, buffers, from, to) -> (fits.test(buffers) ? fused : blocks).apply(scalars, buffers, from, to);
     }
 
     private Kernel split(Kernel rangeKernel) {

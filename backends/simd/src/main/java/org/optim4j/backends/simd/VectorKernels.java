@@ -139,7 +139,17 @@ final class VectorKernels {
      * shows the same (1.08–1.13 → 1.31–1.33; software prefetch, which Java lacks, 1.40–1.49). In L2 it costs 5–10% (the extra calls), hence {@link #STREAMS_FROM}.
      * {@code -Doptim4j.simd.twoStreams=false} turns it off.
      */
-    static final boolean TWO_STREAMS = !"false".equals(System.getProperty("optim4j.simd.twoStreams"));
+    static final boolean TWO_STREAMS = twoStreams();
+    private static boolean twoStreams() {
+        String value = System.getProperty("optim4j.simd.twoStreams");
+        if (value == null || value.equals("true") || value.equals("false")) {
+            return !"false".equals(value);
+        }
+        org.slf4j.LoggerFactory.getLogger(VectorKernels.class).warn(
+                "Ignoring optim4j.simd.twoStreams={}: not true or false; long ranges are walked as two streams", value);
+        return true;
+    }
+
     /** Elements of one stream before the other's turn (64, 128 and 256 measured within noise; 32 slower). */
     static final int STREAM_BLOCK = 64;
     /** The shortest range (one thread's part) walked as two streams: 1M elements, past a core's 2 MB L2. */

@@ -106,6 +106,26 @@ class SplitStressTest {
     }
 
     /**
+     * θ += 1 at a few ns an element (sure to exceed a split's cost), counting the parts shorter than {@code shortest}
+     * elements (a call of at least that many was split).
+     */
+    private static Kernel costlyPlusOne(int shortest, java.util.concurrent.atomic.AtomicInteger cuts) {
+        return (sc, b, lo, hi) -> {
+            float[] t = ((FloatArrayBuffer) b[0]).array();
+            for (int i = lo; i < hi; i++) {
+                double x = t[i] + 1;
+                for (int r = 0; r < 8; r++) {
+                    x = Math.sqrt(x * x);
+                }
+                t[i] = (float) x;
+            }
+            if (hi - lo < shortest) {
+                cuts.incrementAndGet();
+            }
+        };
+    }
+
+    /**
      * The default backend's per-kernel choice below its threshold (issue 14 §2): a kernel costing a few ns an
      * element is split from 4K elements on, a cheap one is not (but for the odd call after a preempted sample), and
      * either way every element is updated exactly once per call, through timed, alone and split calls alike.
@@ -119,19 +139,8 @@ class SplitStressTest {
         java.util.concurrent.atomic.AtomicInteger cheapCuts = new java.util.concurrent.atomic.AtomicInteger();
         int calls = 3_000;
         try (SimdBackend backend = new SimdBackend(2)) {
-            Kernel costly = backend.composed((sc, b, lo, hi) -> {
-                float[] t = ((FloatArrayBuffer) b[0]).array();
-                for (int i = lo; i < hi; i++) {
-                    double x = t[i] + 1;
-                    for (int r = 0; r < 8; r++) { // a few ns an element, sure to exceed the split's cost
-                        x = Math.sqrt(x * x);
-                    }
-                    t[i] = (float) x;
-                }
-                if (hi - lo < sizes[0] && lo >= 0) {
-                    costlyCuts.incrementAndGet(); // a part shorter than the shortest call: the call was split
-                }
-            });
+            // A part shorter than the shortest call: the call was split.
+            Kernel costly = backend.composed(costlyPlusOne(sizes[0], costlyCuts));
             Kernel cheap = backend.composed((sc, b, lo, hi) -> {
                 if (hi - lo < sizes[0]) {
                     cheapCuts.incrementAndGet();
@@ -170,19 +179,7 @@ class SplitStressTest {
         java.util.concurrent.atomic.AtomicInteger cheapCuts = new java.util.concurrent.atomic.AtomicInteger();
         int calls = 30;
         try (SimdBackend backend = new SimdBackend(2)) {
-            Kernel costly = backend.composed((sc, b, lo, hi) -> {
-                float[] t = ((FloatArrayBuffer) b[0]).array();
-                for (int i = lo; i < hi; i++) {
-                    double x = t[i] + 1;
-                    for (int r = 0; r < 8; r++) { // a few ns an element: ≈ 1 ms a call, far above the wake's cost
-                        x = Math.sqrt(x * x);
-                    }
-                    t[i] = (float) x;
-                }
-                if (hi - lo < n) {
-                    costlyCuts.incrementAndGet();
-                }
-            });
+            Kernel costly = backend.composed(costlyPlusOne(n, costlyCuts)); // ≈ 1 ms a call, far above a wake
             Kernel cheap = backend.composed((sc, b, lo, hi) -> {
                 if (hi - lo < n) {
                     cheapCuts.incrementAndGet();
